@@ -1,0 +1,65 @@
+package dev.jmim.tensor;
+
+import dev.jmim.tensor.random.Distribution;
+import dev.jmim.tensor.random.PhiloxState;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The SPI a device implements: allocate, copy in and out, and run each primitive. The front end
+ * ({@link Tensor}) has already checked shapes, broadcast the operands (stride-0 views), promoted
+ * dtypes and allocated the output, so a kernel only loops. Inputs may be any strided view; outputs
+ * are fresh contiguous tensors unless a method says otherwise.
+ */
+public interface Backend {
+
+    /** A short name for logs and {@code jmim info}, e.g. {@code naive} or {@code cuda}. */
+    String name();
+
+    Device device();
+
+    /** Zero-filled memory for {@code byteSize} bytes. */
+    Storage allocate(long byteSize);
+
+    MemoryStats memoryStats();
+
+    void copyFromHost(MemorySegment source, Storage target, long targetByteOffset, long byteCount);
+
+    void copyToHost(Storage source, long sourceByteOffset, MemorySegment target, long byteCount);
+
+    /** out = x, elementwise, converting dtype; {@code out} may be any strided view of the same shape. */
+    void copy(Tensor x, Tensor out);
+
+    void fill(Tensor out, double value);
+
+    void unary(UnaryOp op, Tensor x, Tensor out);
+
+    /** a and b have out's shape and, for arithmetic, out's dtype; comparisons write BOOL. */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** out = cond ? a : b; cond is BOOL; all have out's shape. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+
+    /** out has x's rank with every dim in {@code reduced} set to 1. */
+    void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out);
+
+    /** Index (I64) of the first maximum along {@code dim}; NaN counts as the maximum; out keeps dim as 1. */
+    void argmax(Tensor x, int dim, Tensor out);
+
+    /** [..., M, K] @ [..., K, N] into [..., M, N]; the batch dims of a, b and out are equal. */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    /** out[i][j] = x[index[i][j]][j] for dim 0, and so on; out has index's shape. */
+    void gather(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** out[index[i][j]][j] += src[i][j] for dim 0, and so on; accumulates into out in place. */
+    void scatterAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** Slices of x along dim in the order of the 1-D I64 index. */
+    void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** Stable sort indices (I64) along the last dim; NaN sorts as larger than every number. */
+    void argsort(Tensor x, boolean descending, Tensor out);
+
+    /** Fills a contiguous float tensor from the Philox stream at {@code at}, elements in row-major order. */
+    void random(Distribution distribution, PhiloxState at, Tensor out);
+}

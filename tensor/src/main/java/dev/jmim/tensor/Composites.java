@@ -1,0 +1,146 @@
+package dev.jmim.tensor;
+
+/**
+ * Ops built from primitives only: mean, var, softmax, log_softmax, layer_norm, GELU, concat and
+ * stack. They get gradients from their primitives; a fused kernel replaces one only where a
+ * benchmark shows the win.
+ */
+final class Composites {
+    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
+
+    private Composites() {}
+
+    static Tensor mean(Tensor x, int[] dims, boolean keepdim) {
+        Tensor floats = x.dtype().isFloating() ? x : x.to(DType.F32);
+        return floats.sum(dims, keepdim).div((double) reducedCount(x, dims));
+    }
+
+    /** Variance with {@code correction} subtracted from the count: 0 biased, 1 unbiased (Bessel). */
+    static Tensor var(Tensor x, int[] dims, int correction, boolean keepdim) {
+        Tensor floats = x.dtype().isFloating() ? x : x.to(DType.F32);
+        Tensor centered = floats.sub(floats.mean(dims, true));
+        return centered.mul(centered).sum(dims, keepdim).div((double) (reducedCount(x, dims) - correction));
+    }
+
+    static Tensor softmax(Tensor x, int dim) {
+        Tensor shifted = x.sub(x.max(new int[] {dim}, true));
+        Tensor e = shifted.exp();
+        return e.div(e.sum(new int[] {dim}, true));
+    }
+
+    static Tensor logSoftmax(Tensor x, int dim) {
+        Tensor shifted = x.sub(x.max(new int[] {dim}, true));
+        return shifted.sub(shifted.exp().sum(new int[] {dim}, true).log());
+    }
+
+    /**
+     * PyTorch's layer_norm over the trailing {@code normalizedShape}: biased variance, eps inside
+     * the square root; weight and bias may be null.
+     */
+    static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        int k = normalizedShape.length;
+        if (k == 0 || k > x.dim()) {
+            throw new IllegalArgumentException("layer_norm: normalized shape " + Shapes.format(normalizedShape)
+                    + " does not fit input " + Shapes.format(x.shapeView()));
+        }
+        for (int i = 0; i < k; i++) {
+            if (x.size(x.dim() - k + i) != normalizedShape[i]) {
+                throw new IllegalArgumentException("layer_norm: input " + Shapes.format(x.shapeView())
+                        + " does not end with the normalized shape " + Shapes.format(normalizedShape));
+            }
+        }
+        checkAffine("weight", weight, normalizedShape);
+        checkAffine("bias", bias, normalizedShape);
+        int[] dims = new int[k];
+        for (int i = 0; i < k; i++) {
+            dims[i] = x.dim() - k + i;
+        }
+        Tensor centered = x.sub(x.mean(dims, true));
+        Tensor variance = centered.mul(centered).mean(dims, true);
+        Tensor y = centered.mul(variance.add(eps).rsqrt());
+        if (weight != null) {
+            y = y.mul(weight);
+        }
+        if (bias != null) {
+            y = y.add(bias);
+        }
+        return y;
+    }
+
+    /** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
+    static Tensor gelu(Tensor x) {
+        return x.mul(x.mul(INV_SQRT_2).erf().add(1.0)).mul(0.5);
+    }
+
+    static Tensor cat(java.util.List<Tensor> tensors, int dim) {
+        if (tensors.isEmpty()) {
+            throw new IllegalArgumentException("cat: needs at least one tensor");
+        }
+        Tensor first = tensors.getFirst();
+        int d = Shapes.normalizeDim("cat", dim, first.dim());
+        if (first.dim() == 0) {
+            throw new IllegalArgumentException("cat: zero-dim tensors cannot be concatenated; use stack");
+        }
+        DType dtype = first.dtype();
+        long total = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (t.dim() != first.dim() || !t.device().equals(first.device())) {
+                throw new IllegalArgumentException("cat: tensor " + i + " " + t.describe() + " does not match tensor 0 "
+                        + first.describe() + " in rank or device");
+            }
+            for (int j = 0; j < first.dim(); j++) {
+                if (j != d && t.size(j) != first.size(j)) {
+                    throw new IllegalArgumentException(
+                            "cat: tensor " + i + " has shape " + Shapes.format(t.shapeView()) + " but tensor 0 has "
+                                    + Shapes.format(first.shapeView()) + "; only dim " + d + " may differ");
+                }
+            }
+            dtype = DType.promote(dtype, t.dtype());
+            total += t.size(d);
+        }
+        int[] shape = first.shape();
+        shape[d] = Math.toIntExact(total);
+        Tensor out = Tensor.empty(dtype, first.device(), shape);
+        int at = 0;
+        for (Tensor t : tensors) {
+            Ops.copyInto(out.narrow(d, at, t.size(d)), t);
+            at += t.size(d);
+        }
+        return out;
+    }
+
+    static Tensor stack(java.util.List<Tensor> tensors, int dim) {
+        if (tensors.isEmpty()) {
+            throw new IllegalArgumentException("stack: needs at least one tensor");
+        }
+        int d = Shapes.normalizeDim("stack", dim, tensors.getFirst().dim() + 1);
+        for (int i = 1; i < tensors.size(); i++) {
+            if (!java.util.Arrays.equals(
+                    tensors.get(i).shapeView(), tensors.getFirst().shapeView())) {
+                throw new IllegalArgumentException("stack: tensor " + i + " has shape "
+                        + Shapes.format(tensors.get(i).shapeView()) + " but tensor 0 has "
+                        + Shapes.format(tensors.getFirst().shapeView()) + "; stack needs equal shapes");
+            }
+        }
+        return cat(tensors.stream().map(t -> t.unsqueeze(d)).toList(), d);
+    }
+
+    private static void checkAffine(String name, Tensor t, int[] normalizedShape) {
+        if (t != null && !java.util.Arrays.equals(t.shapeView(), normalizedShape)) {
+            throw new IllegalArgumentException("layer_norm: " + name + " has shape " + Shapes.format(t.shapeView())
+                    + " but the normalized shape is " + Shapes.format(normalizedShape));
+        }
+    }
+
+    private static long reducedCount(Tensor x, int[] dims) {
+        if (dims.length == 0) {
+            return x.numel();
+        }
+        long count = 1;
+        for (int dim : dims) {
+            count *= x.dim() == 0 ? 1 : x.size(Shapes.normalizeDim("reduce", dim, x.dim()));
+        }
+        return count;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jmim.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Host memory for CPU tensors: an off-heap, 64-byte aligned, zero-filled {@link MemorySegment}
+ * shared by the Vector API kernels, FFM calls and safetensors IO. Each block has its own shared
+ * arena, so a use after free throws instead of reading freed memory.
+ */
+public final class HostStorage extends Storage {
+    public static final long ALIGNMENT = 64;
+    private static final MemoryCounter COUNTER = new MemoryCounter(Device.CPU);
+
+    private final MemorySegment segment;
+
+    private HostStorage(Arena arena, MemorySegment segment) {
+        super(Device.CPU, segment.byteSize(), releaser(arena, segment.byteSize()));
+        this.segment = segment;
+    }
+
+    public static HostStorage allocate(long byteSize) {
+        Arena arena = Arena.ofShared();
+        MemorySegment segment;
+        try {
+            segment = arena.allocate(byteSize, ALIGNMENT);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new OutOfMemoryError(
+                    String.format("cannot allocate %,d bytes of host memory for a tensor (%s)", byteSize, stats()));
+        }
+        COUNTER.allocated(byteSize);
+        return new HostStorage(arena, segment);
+    }
+
+    private static Runnable releaser(Arena arena, long byteSize) {
+        return () -> {
+            arena.close();
+            COUNTER.released(byteSize);
+        };
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Live and peak bytes of every CPU tensor storage in this JVM. */
+    public static MemoryStats stats() {
+        return COUNTER.snapshot();
+    }
+}

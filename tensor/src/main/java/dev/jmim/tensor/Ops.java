@@ -1,0 +1,314 @@
+package dev.jmim.tensor;
+
+import dev.jmim.tensor.random.Distribution;
+import dev.jmim.tensor.random.Generator;
+import dev.jmim.tensor.random.PhiloxState;
+import java.util.Arrays;
+
+/**
+ * The dispatch point of every primitive: checks the operands, promotes dtypes, broadcasts, allocates
+ * the output and hands the loop to the device's {@link Backend}. {@link Tensor} methods and {@link
+ * Composites} reach backends only through here.
+ */
+final class Ops {
+    private Ops() {}
+
+    static Tensor unary(UnaryOp op, Tensor x) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        live(name, x);
+        if (x.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(name + ": not defined for BOOL tensors; cast first with .to(DType.F32)");
+        }
+        Tensor in = op.keepsIntegers() || x.dtype().isFloating() ? x : cast(x, DType.F32);
+        Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeView());
+        backend(in).unary(op, in, out);
+        return out;
+    }
+
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        live(name, a, b);
+        sameDevice(name, a, b);
+        int[] shape = Shapes.broadcast(name, a.shapeView(), b.shapeView());
+        DType compute = DType.promote(a.dtype(), b.dtype());
+        if (op == BinaryOp.DIV && !compute.isFloating()) {
+            compute = DType.F32;
+        }
+        Tensor left = cast(a, compute).expand(shape);
+        Tensor right = cast(b, compute).expand(shape);
+        Tensor out = Tensor.empty(op.isComparison() ? DType.BOOL : compute, a.device(), shape);
+        backend(a).binary(op, left, right, out);
+        return out;
+    }
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        live("where", cond, a, b);
+        sameDevice("where", cond, a);
+        sameDevice("where", a, b);
+        int[] shape =
+                Shapes.broadcast("where", Shapes.broadcast("where", cond.shapeView(), a.shapeView()), b.shapeView());
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        Tensor out = Tensor.empty(dtype, a.device(), shape);
+        backend(a)
+                .where(
+                        cast(cond, DType.BOOL).expand(shape),
+                        cast(a, dtype).expand(shape),
+                        cast(b, dtype).expand(shape),
+                        out);
+        return out;
+    }
+
+    static Tensor reduce(ReduceOp op, Tensor x, int[] dims, boolean keepdim) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        live(name, x);
+        boolean[] reduced = reducedDims(name, x, dims);
+        int[] kept = x.shape();
+        for (int d = 0; d < kept.length; d++) {
+            if (reduced[d]) {
+                if (op != ReduceOp.SUM && kept[d] == 0) {
+                    throw new IllegalArgumentException(
+                            name + ": cannot reduce dim " + d + " of size 0 in a tensor of shape "
+                                    + Shapes.format(x.shapeView()) + " (no identity for " + name + ")");
+                }
+                kept[d] = 1;
+            }
+        }
+        DType dtype = op == ReduceOp.SUM && !x.dtype().isFloating() ? DType.I64 : x.dtype();
+        Tensor out = Tensor.empty(dtype, x.device(), kept);
+        backend(x).reduce(op, x, reduced, out);
+        return keepdim ? out : out.view(dropReduced(kept, reduced));
+    }
+
+    static Tensor argmax(Tensor x, int dim, boolean keepdim) {
+        live("argmax", x);
+        int d = Shapes.normalizeDim("argmax", dim, x.dim());
+        if (x.dim() > 0 && x.size(d) == 0) {
+            throw new IllegalArgumentException(
+                    "argmax: dim " + d + " of shape " + Shapes.format(x.shapeView()) + " is empty");
+        }
+        int[] kept = x.shape();
+        if (kept.length > 0) {
+            kept[d] = 1;
+        }
+        Tensor out = Tensor.empty(DType.I64, x.device(), kept);
+        backend(x).argmax(x, d, out);
+        return keepdim || x.dim() == 0 ? out : out.squeeze(d);
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        live("matmul", a, b);
+        sameDevice("matmul", a, b);
+        if (a.dim() == 0 || b.dim() == 0) {
+            throw new IllegalArgumentException("matmul: " + Shapes.format(a.shapeView()) + " @ "
+                    + Shapes.format(b.shapeView()) + ": both operands need at least 1 dim (use mul for scalars)");
+        }
+        Tensor left = a.dim() == 1 ? a.unsqueeze(0) : a;
+        Tensor right = b.dim() == 1 ? b.unsqueeze(1) : b;
+        int m = left.size(-2);
+        int k = left.size(-1);
+        int n = right.size(-1);
+        if (right.size(-2) != k) {
+            throw new IllegalArgumentException("matmul: " + Shapes.format(a.shapeView()) + " @ "
+                    + Shapes.format(b.shapeView()) + ": inner dims " + k + " ≠ " + right.size(-2));
+        }
+        int[] batch = Shapes.broadcast(
+                "matmul",
+                Arrays.copyOf(left.shapeView(), left.dim() - 2),
+                Arrays.copyOf(right.shapeView(), right.dim() - 2));
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        Tensor l = cast(left, dtype).expand(concat(batch, m, k));
+        Tensor r = cast(right, dtype).expand(concat(batch, k, n));
+        Tensor out = Tensor.empty(dtype, a.device(), concat(batch, m, n));
+        backend(a).matmul(l, r, out);
+        if (a.dim() == 1) {
+            out = out.squeeze(-2);
+        }
+        if (b.dim() == 1) {
+            out = out.squeeze(-1);
+        }
+        return out;
+    }
+
+    static Tensor gather(Tensor x, int dim, Tensor index) {
+        live("gather", x, index);
+        sameDevice("gather", x, index);
+        int d = Shapes.normalizeDim("gather", dim, x.dim());
+        checkIndex("gather", index);
+        if (index.dim() != x.dim()) {
+            throw new IllegalArgumentException("gather: index rank " + index.dim() + " must equal input rank " + x.dim()
+                    + " (input " + Shapes.format(x.shapeView()) + ", index " + Shapes.format(index.shapeView()) + ")");
+        }
+        for (int i = 0; i < x.dim(); i++) {
+            if (i != d && index.size(i) > x.size(i)) {
+                throw new IllegalArgumentException(
+                        "gather: index " + Shapes.format(index.shapeView()) + " is larger than input "
+                                + Shapes.format(x.shapeView()) + " in dim " + i + " (only dim " + d + " may differ)");
+            }
+        }
+        Tensor out = Tensor.empty(x.dtype(), x.device(), index.shapeView());
+        backend(x).gather(x, d, index, out);
+        return out;
+    }
+
+    static Tensor scatterAdd(Tensor self, int dim, Tensor index, Tensor src) {
+        live("scatter_add", self, index, src);
+        sameDevice("scatter_add", self, index);
+        sameDevice("scatter_add", self, src);
+        int d = Shapes.normalizeDim("scatter_add", dim, self.dim());
+        checkIndex("scatter_add", index);
+        if (index.dim() != self.dim() || src.dim() != self.dim()) {
+            throw new IllegalArgumentException("scatter_add: self " + Shapes.format(self.shapeView()) + ", index "
+                    + Shapes.format(index.shapeView()) + " and src " + Shapes.format(src.shapeView())
+                    + " need the same rank");
+        }
+        for (int i = 0; i < self.dim(); i++) {
+            if (index.size(i) > src.size(i) || (i != d && index.size(i) > self.size(i))) {
+                throw new IllegalArgumentException("scatter_add: index " + Shapes.format(index.shapeView())
+                        + " must be no larger than src " + Shapes.format(src.shapeView())
+                        + " in every dim and than self "
+                        + Shapes.format(self.shapeView()) + " in every dim but " + d + " (dim " + i + ")");
+            }
+        }
+        Tensor out = self.clone();
+        backend(self).scatterAdd(out, d, index, cast(src, self.dtype()));
+        return out;
+    }
+
+    static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+        live("index_select", x, index);
+        sameDevice("index_select", x, index);
+        int d = Shapes.normalizeDim("index_select", dim, x.dim());
+        checkIndex("index_select", index);
+        if (index.dim() > 1) {
+            throw new IllegalArgumentException(
+                    "index_select: index must be 1-D, got shape " + Shapes.format(index.shapeView()));
+        }
+        int[] shape = x.shape();
+        if (shape.length > 0) {
+            shape[d] = (int) index.numel();
+        }
+        Tensor out = Tensor.empty(x.dtype(), x.device(), shape);
+        backend(x).indexSelect(x, d, index.reshape(-1), out);
+        return out;
+    }
+
+    static Tensor argsort(Tensor x, int dim, boolean descending) {
+        live("argsort", x);
+        if (x.dim() == 0) {
+            return Tensor.zeros(DType.I64, x.device());
+        }
+        int d = Shapes.normalizeDim("argsort", dim, x.dim());
+        Tensor lastDim = x.transpose(d, -1);
+        Tensor out = Tensor.empty(DType.I64, x.device(), lastDim.shapeView());
+        backend(x).argsort(lastDim, descending, out);
+        return out.transpose(d, -1).contiguous();
+    }
+
+    /** x converted to dtype; x itself when it already has it. */
+    static Tensor cast(Tensor x, DType dtype) {
+        if (x.dtype() == dtype) {
+            return x;
+        }
+        live("to", x);
+        Tensor out = Tensor.empty(dtype, x.device(), x.shapeView());
+        backend(x).copy(x, out);
+        return out;
+    }
+
+    /** Writes src (broadcast to target's shape, converted to its dtype) into the view target. */
+    static void copyInto(Tensor target, Tensor src) {
+        live("copy", target, src);
+        sameDevice("copy", target, src);
+        backend(target).copy(src.expand(target.shapeView()), target);
+    }
+
+    static Tensor contiguousCopy(Tensor x) {
+        live("contiguous", x);
+        Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeView());
+        backend(x).copy(x, out);
+        return out;
+    }
+
+    static Tensor fill(Tensor out, double value) {
+        backend(out).fill(out, value);
+        return out;
+    }
+
+    static Tensor random(Generator generator, Distribution distribution, DType dtype, Device device, int[] shape) {
+        if (!dtype.isFloating()) {
+            throw new IllegalArgumentException("random: dtype must be a float type, got " + dtype);
+        }
+        Tensor out = Tensor.empty(dtype, device, shape);
+        PhiloxState at = generator.reserve(distribution, out.numel());
+        backend(out).random(distribution, at, out);
+        return out;
+    }
+
+    static Backend backend(Tensor t) {
+        return Backends.forDevice(t.device());
+    }
+
+    static void live(String op, Tensor... tensors) {
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i].storage().isFreed()) {
+                throw new IllegalStateException(
+                        op + ": operand " + i + " (" + tensors[i].describe()
+                                + ") was freed when its Scope closed; keep it with scope.keep(t) or create it outside the scope");
+            }
+        }
+    }
+
+    private static void sameDevice(String op, Tensor a, Tensor b) {
+        if (!a.device().equals(b.device())) {
+            throw new IllegalArgumentException(
+                    op + ": operands are on " + a.device() + " and " + b.device() + "; move one with .to(device)");
+        }
+    }
+
+    private static void checkIndex(String op, Tensor index) {
+        if (index.dtype() != DType.I64 && index.dtype() != DType.I32) {
+            throw new IllegalArgumentException(
+                    op + ": index must be I64 or I32, got " + index.dtype() + "; convert with .to(DType.I64)");
+        }
+    }
+
+    private static boolean[] reducedDims(String op, Tensor x, int[] dims) {
+        boolean[] reduced = new boolean[x.dim()];
+        if (dims.length == 0) {
+            Arrays.fill(reduced, true);
+            return reduced;
+        }
+        for (int dim : dims) {
+            int d = Shapes.normalizeDim(op, dim, x.dim());
+            if (x.dim() == 0) {
+                continue;
+            }
+            if (reduced[d]) {
+                throw new IllegalArgumentException(op + ": dim " + d + " appears twice in " + Arrays.toString(dims));
+            }
+            reduced[d] = true;
+        }
+        return reduced;
+    }
+
+    private static int[] dropReduced(int[] kept, boolean[] reduced) {
+        int rank = 0;
+        for (boolean r : reduced) {
+            rank += r ? 0 : 1;
+        }
+        int[] shape = new int[rank];
+        for (int d = 0, i = 0; d < kept.length; d++) {
+            if (!reduced[d]) {
+                shape[i++] = kept[d];
+            }
+        }
+        return shape;
+    }
+
+    private static int[] concat(int[] batch, int rows, int cols) {
+        int[] shape = Arrays.copyOf(batch, batch.length + 2);
+        shape[batch.length] = rows;
+        shape[batch.length + 1] = cols;
+        return shape;
+    }
+}

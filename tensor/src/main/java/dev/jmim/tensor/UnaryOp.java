@@ -1,0 +1,22 @@
+package dev.jmim.tensor;
+
+/** Elementwise unary primitives. Integer inputs are promoted to F32 first, except NEG and ABS. */
+public enum UnaryOp {
+    NEG,
+    EXP,
+    LOG,
+    SQRT,
+    RSQRT,
+    RECIPROCAL,
+    TANH,
+    SIGMOID,
+    ERF,
+    ABS,
+    SIN,
+    COS;
+
+    /** NEG and ABS keep integer dtypes; the others are float functions. */
+    public boolean keepsIntegers() {
+        return this == NEG || this == ABS;
+    }
+}

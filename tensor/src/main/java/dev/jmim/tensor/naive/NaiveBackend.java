@@ -1,0 +1,413 @@
+package dev.jmim.tensor.naive;
+
+import static dev.jmim.tensor.naive.Elements.byteOffset;
+import static dev.jmim.tensor.naive.Elements.getDouble;
+import static dev.jmim.tensor.naive.Elements.getLong;
+import static dev.jmim.tensor.naive.Elements.putDouble;
+import static dev.jmim.tensor.naive.Elements.putLong;
+import static dev.jmim.tensor.naive.Elements.segment;
+
+import dev.jmim.tensor.Backend;
+import dev.jmim.tensor.BinaryOp;
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Device;
+import dev.jmim.tensor.HostStorage;
+import dev.jmim.tensor.MemoryStats;
+import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Shapes;
+import dev.jmim.tensor.Storage;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.random.Distribution;
+import dev.jmim.tensor.random.Philox;
+import dev.jmim.tensor.random.PhiloxState;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.commons.numbers.gamma.Erf;
+
+/**
+ * The reference CPU backend: one scalar loop per primitive, float math in double, integer math in
+ * long, written to be obviously right rather than fast. Every other backend is tested against it.
+ */
+public final class NaiveBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "naive";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public Storage allocate(long byteSize) {
+        return HostStorage.allocate(byteSize);
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return HostStorage.stats();
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment source, Storage target, long targetByteOffset, long byteCount) {
+        MemorySegment.copy(source, 0, ((HostStorage) target).segment(), targetByteOffset, byteCount);
+    }
+
+    @Override
+    public void copyToHost(Storage source, long sourceByteOffset, MemorySegment target, long byteCount) {
+        MemorySegment.copy(((HostStorage) source).segment(), sourceByteOffset, target, 0, byteCount);
+    }
+
+    @Override
+    public void copy(Tensor x, Tensor out) {
+        boolean integral = !x.dtype().isFloating() && !out.dtype().isFloating();
+        forEachIndex(out.shape(), i -> {
+            if (integral) {
+                putLong(
+                        segment(out),
+                        out.dtype(),
+                        byteOffset(out, i),
+                        getLong(segment(x), x.dtype(), byteOffset(x, i)));
+            } else {
+                putDouble(
+                        segment(out),
+                        out.dtype(),
+                        byteOffset(out, i),
+                        getDouble(segment(x), x.dtype(), byteOffset(x, i)));
+            }
+        });
+    }
+
+    @Override
+    public void fill(Tensor out, double value) {
+        forEachIndex(out.shape(), i -> putDouble(segment(out), out.dtype(), byteOffset(out, i), value));
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        forEachIndex(out.shape(), i -> {
+            if (!x.dtype().isFloating()) {
+                long v = getLong(segment(x), x.dtype(), byteOffset(x, i));
+                putLong(segment(out), out.dtype(), byteOffset(out, i), op == UnaryOp.NEG ? -v : Math.abs(v));
+                return;
+            }
+            double v = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+            putDouble(segment(out), out.dtype(), byteOffset(out, i), apply(op, v));
+        });
+    }
+
+    static double apply(UnaryOp op, double v) {
+        return switch (op) {
+            case NEG -> -v;
+            case EXP -> Math.exp(v);
+            case LOG -> Math.log(v);
+            case SQRT -> Math.sqrt(v);
+            case RSQRT -> 1.0 / Math.sqrt(v);
+            case RECIPROCAL -> 1.0 / v;
+            case TANH -> Math.tanh(v);
+            case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
+            case ERF -> Double.isNaN(v) ? v : Erf.value(v);
+            case ABS -> Math.abs(v);
+            case SIN -> Math.sin(v);
+            case COS -> Math.cos(v);
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        boolean floating = a.dtype().isFloating();
+        forEachIndex(out.shape(), i -> {
+            long at = byteOffset(out, i);
+            if (floating) {
+                double x = getDouble(segment(a), a.dtype(), byteOffset(a, i));
+                double y = getDouble(segment(b), b.dtype(), byteOffset(b, i));
+                putDouble(segment(out), out.dtype(), at, apply(op, x, y));
+            } else {
+                long x = getLong(segment(a), a.dtype(), byteOffset(a, i));
+                long y = getLong(segment(b), b.dtype(), byteOffset(b, i));
+                putLong(segment(out), out.dtype(), at, apply(op, x, y));
+            }
+        });
+    }
+
+    static double apply(BinaryOp op, double x, double y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case POW -> Math.pow(x, y);
+            case MAXIMUM -> Math.max(x, y);
+            case MINIMUM -> Math.min(x, y);
+            case EQ -> x == y ? 1 : 0;
+            case NE -> x != y ? 1 : 0;
+            case LT -> x < y ? 1 : 0;
+            case LE -> x <= y ? 1 : 0;
+            case GT -> x > y ? 1 : 0;
+            case GE -> x >= y ? 1 : 0;
+        };
+    }
+
+    static long apply(BinaryOp op, long x, long y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> throw new IllegalStateException("integer DIV reaches a backend only as float");
+            case POW -> (long) Math.pow(x, y);
+            case MAXIMUM -> Math.max(x, y);
+            case MINIMUM -> Math.min(x, y);
+            case EQ -> x == y ? 1 : 0;
+            case NE -> x != y ? 1 : 0;
+            case LT -> x < y ? 1 : 0;
+            case LE -> x <= y ? 1 : 0;
+            case GT -> x > y ? 1 : 0;
+            case GE -> x >= y ? 1 : 0;
+        };
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        boolean floating = out.dtype().isFloating();
+        forEachIndex(out.shape(), i -> {
+            Tensor pick = getLong(segment(cond), cond.dtype(), byteOffset(cond, i)) != 0 ? a : b;
+            long at = byteOffset(out, i);
+            if (floating) {
+                putDouble(segment(out), out.dtype(), at, getDouble(segment(pick), pick.dtype(), byteOffset(pick, i)));
+            } else {
+                putLong(segment(out), out.dtype(), at, getLong(segment(pick), pick.dtype(), byteOffset(pick, i)));
+            }
+        });
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
+        int outCount = Math.toIntExact(out.numel());
+        boolean floating = x.dtype().isFloating();
+        double[] accD = new double[outCount];
+        long[] accL = new long[outCount];
+        boolean[] started = new boolean[outCount];
+        int[] outShape = out.shape();
+        long[] outStrides = Shapes.contiguousStrides(outShape);
+        forEachIndex(x.shape(), i -> {
+            int slot = 0;
+            for (int d = 0; d < i.length; d++) {
+                slot += (int) ((reduced[d] ? 0 : i[d]) * outStrides[d]);
+            }
+            if (floating) {
+                double v = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+                accD[slot] = !started[slot] && op != ReduceOp.SUM ? v : combine(op, accD[slot], v);
+            } else {
+                long v = getLong(segment(x), x.dtype(), byteOffset(x, i));
+                accL[slot] = !started[slot] && op != ReduceOp.SUM ? v : combine(op, accL[slot], v);
+            }
+            started[slot] = true;
+        });
+        int[] oi = new int[outShape.length];
+        for (int slot = 0; slot < outCount; slot++) {
+            Elements.unravel(slot, outShape, oi);
+            if (floating) {
+                putDouble(segment(out), out.dtype(), byteOffset(out, oi), accD[slot]);
+            } else {
+                putLong(segment(out), out.dtype(), byteOffset(out, oi), accL[slot]);
+            }
+        }
+    }
+
+    private static double combine(ReduceOp op, double acc, double v) {
+        return switch (op) {
+            case SUM -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
+    }
+
+    private static long combine(ReduceOp op, long acc, long v) {
+        return switch (op) {
+            case SUM -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
+    }
+
+    @Override
+    public void argmax(Tensor x, int dim, Tensor out) {
+        int length = x.dim() == 0 ? 1 : x.size(dim);
+        forEachIndex(out.shape(), o -> {
+            int[] i = o.clone();
+            long best = 0;
+            double bestValue = Double.NaN;
+            for (int k = 0; k < length; k++) {
+                if (i.length > 0) {
+                    i[dim] = k;
+                }
+                double v = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+                if (k == 0 || (!Double.isNaN(bestValue) && (Double.isNaN(v) || v > bestValue))) {
+                    best = k;
+                    bestValue = v;
+                }
+            }
+            putLong(segment(out), DType.I64, byteOffset(out, o), best);
+        });
+    }
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        int rank = out.dim();
+        int inner = a.size(-1);
+        boolean floating = out.dtype().isFloating();
+        forEachIndex(out.shape(), o -> {
+            int[] ai = o.clone();
+            int[] bi = o.clone();
+            double sumD = 0;
+            long sumL = 0;
+            for (int k = 0; k < inner; k++) {
+                ai[rank - 1] = k;
+                bi[rank - 2] = k;
+                if (floating) {
+                    sumD += getDouble(segment(a), a.dtype(), byteOffset(a, ai))
+                            * getDouble(segment(b), b.dtype(), byteOffset(b, bi));
+                } else {
+                    sumL += getLong(segment(a), a.dtype(), byteOffset(a, ai))
+                            * getLong(segment(b), b.dtype(), byteOffset(b, bi));
+                }
+            }
+            if (floating) {
+                putDouble(segment(out), out.dtype(), byteOffset(out, o), sumD);
+            } else {
+                putLong(segment(out), out.dtype(), byteOffset(out, o), sumL);
+            }
+        });
+    }
+
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        forEachIndex(out.shape(), o -> {
+            int[] xi = o.clone();
+            xi[dim] = checkedIndex("gather", index, o, dim, x.size(dim));
+            copyElement(x, xi, out, o);
+        });
+    }
+
+    @Override
+    public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        boolean floating = out.dtype().isFloating();
+        forEachIndex(index.shape(), i -> {
+            int[] oi = i.clone();
+            oi[dim] = checkedIndex("scatter_add", index, i, dim, out.size(dim));
+            long at = byteOffset(out, oi);
+            if (floating) {
+                double sum = getDouble(segment(out), out.dtype(), at)
+                        + getDouble(segment(src), src.dtype(), byteOffset(src, i));
+                putDouble(segment(out), out.dtype(), at, sum);
+            } else {
+                long sum =
+                        getLong(segment(out), out.dtype(), at) + getLong(segment(src), src.dtype(), byteOffset(src, i));
+                putLong(segment(out), out.dtype(), at, sum);
+            }
+        });
+    }
+
+    @Override
+    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        forEachIndex(out.shape(), o -> {
+            int[] xi = o.clone();
+            if (xi.length > 0) {
+                xi[dim] = checkedIndex("index_select", index, new int[] {o[dim]}, 0, x.size(dim));
+            }
+            copyElement(x, xi, out, o);
+        });
+    }
+
+    @Override
+    public void argsort(Tensor x, boolean descending, Tensor out) {
+        int rank = x.dim();
+        int length = x.size(-1);
+        int[] rows = x.shape();
+        rows[rank - 1] = 1;
+        boolean floating = x.dtype().isFloating();
+        forEachIndex(rows, r -> {
+            int[] i = r.clone();
+            double[] keys = new double[length];
+            long[] longKeys = new long[length];
+            List<Integer> order = new ArrayList<>(length);
+            for (int k = 0; k < length; k++) {
+                i[rank - 1] = k;
+                if (floating) {
+                    keys[k] = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+                } else {
+                    longKeys[k] = getLong(segment(x), x.dtype(), byteOffset(x, i));
+                }
+                order.add(k);
+            }
+            Comparator<Integer> ascending = floating
+                    ? (p, q) -> compareNaNLast(keys[p], keys[q])
+                    : (p, q) -> Long.compare(longKeys[p], longKeys[q]);
+            order.sort(descending ? ascending.reversed() : ascending);
+            for (int k = 0; k < length; k++) {
+                i[rank - 1] = k;
+                putLong(segment(out), DType.I64, byteOffset(out, i), order.get(k));
+            }
+        });
+    }
+
+    /** Orders numbers as usual with -0.0 equal to 0.0, and NaN after everything (equal to NaN). */
+    private static int compareNaNLast(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Boolean.compare(Double.isNaN(a), Double.isNaN(b));
+        }
+        return a < b ? -1 : a > b ? 1 : 0;
+    }
+
+    @Override
+    public void random(Distribution distribution, PhiloxState at, Tensor out) {
+        long n = out.numel();
+        long base = out.offset() * out.dtype().byteSize();
+        for (long e = 0; e < n; e++) {
+            float v = Philox.sample(distribution, at, e);
+            putDouble(segment(out), out.dtype(), base + e * out.dtype().byteSize(), v);
+        }
+    }
+
+    private static void copyElement(Tensor from, int[] fromIndex, Tensor to, int[] toIndex) {
+        if (to.dtype().isFloating()) {
+            putDouble(
+                    segment(to),
+                    to.dtype(),
+                    byteOffset(to, toIndex),
+                    getDouble(segment(from), from.dtype(), byteOffset(from, fromIndex)));
+        } else {
+            putLong(
+                    segment(to),
+                    to.dtype(),
+                    byteOffset(to, toIndex),
+                    getLong(segment(from), from.dtype(), byteOffset(from, fromIndex)));
+        }
+    }
+
+    /** The index stored at position i of index, checked against the size of the dim it addresses. */
+    private static int checkedIndex(String op, Tensor index, int[] i, int dim, int size) {
+        long k = getLong(segment(index), index.dtype(), byteOffset(index, i));
+        if (k < 0 || k >= size) {
+            throw new IndexOutOfBoundsException(op + ": index " + k + " at position " + java.util.Arrays.toString(i)
+                    + " is out of range for dim " + dim + " of size " + size);
+        }
+        return (int) k;
+    }
+
+    /** Calls body with every multi-index of shape in row-major order (the array is reused). */
+    private static void forEachIndex(int[] shape, Consumer<int[]> body) {
+        long n = Shapes.numel(shape);
+        int[] index = new int[shape.length];
+        for (long linear = 0; linear < n; linear++) {
+            Elements.unravel(linear, shape, index);
+            body.accept(index);
+        }
+    }
+}
