@@ -17,6 +17,9 @@ public interface Backend {
 
     Device device();
 
+    /** CPU threads this backend's kernels run on (1 for a single-threaded backend). */
+    int threads();
+
     /** Zero-filled memory for {@code byteSize} bytes. */
     Storage allocate(long byteSize);
 

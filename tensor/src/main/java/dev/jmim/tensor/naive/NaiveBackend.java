@@ -45,6 +45,11 @@ public final class NaiveBackend implements Backend {
     }
 
     @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
     public Storage allocate(long byteSize) {
         return HostStorage.allocate(byteSize);
     }
