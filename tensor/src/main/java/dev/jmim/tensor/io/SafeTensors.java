@@ -76,6 +76,10 @@ public final class SafeTensors {
                 throw new IllegalArgumentException(
                         "safetensors: '" + METADATA_KEY + "' is reserved and cannot name a tensor");
             }
+            if (t.storage().isFreed()) {
+                throw new IllegalArgumentException("safetensors: tensor '" + name + "' (" + t.describe()
+                        + ") was freed when its Scope closed; keep it with scope.keep(t) before saving");
+            }
             if (!t.device().equals(Device.CPU)) {
                 throw new IllegalArgumentException("safetensors: tensor '" + name + "' is on " + t.device()
                         + "; move it to the CPU before saving");
