@@ -33,7 +33,10 @@ public final class DemoCommand implements Callable<Integer> {
         section(out, "gelu(x - 2.5)", x.sub(2.5).gelu());
         section(out, "x.sum(dim=0)", x.sum(0));
         section(out, "x.argmax(dim=1)", x.argmax(1, false));
-        section(out, "stack([x, x * x]).var(dim=0, unbiased)", Tensor.stack(List.of(x, x.mul(x)), 0).var(new int[] {0}, 1, false));
+        section(
+                out,
+                "stack([x, x * x]).var(dim=0, unbiased)",
+                Tensor.stack(List.of(x, x.mul(x)), 0).var(new int[] {0}, 1, false));
 
         Tensor z = Tensor.randn(new Generator(42), 100_000);
         out.printf(
