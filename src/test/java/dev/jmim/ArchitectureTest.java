@@ -26,7 +26,7 @@ class ArchitectureTest {
 
     static List<ArchRule> rules() {
         return FORBIDDEN.entrySet().stream()
-                .map(e -> (ArchRule) noClasses()
+                .map(e -> noClasses()
                         .that()
                         .resideInAPackage("dev.jmim." + e.getKey() + "..")
                         .should()

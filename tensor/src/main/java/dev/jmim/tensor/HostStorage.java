@@ -14,8 +14,8 @@ public final class HostStorage extends Storage {
 
     private final MemorySegment segment;
 
-    private HostStorage(Arena arena, MemorySegment segment) {
-        super(Device.CPU, segment.byteSize(), releaser(arena, segment.byteSize()));
+    private HostStorage(MemorySegment segment) {
+        super(Device.CPU, segment.byteSize());
         this.segment = segment;
     }
 
@@ -29,15 +29,7 @@ public final class HostStorage extends Storage {
             throw new OutOfMemoryError(
                     String.format("cannot allocate %,d bytes of host memory for a tensor (%s)", byteSize, stats()));
         }
-        COUNTER.allocated(byteSize);
-        return new HostStorage(arena, segment);
-    }
-
-    private static Runnable releaser(Arena arena, long byteSize) {
-        return () -> {
-            arena.close();
-            COUNTER.released(byteSize);
-        };
+        return track(new HostStorage(segment), COUNTER, arena::close);
     }
 
     public MemorySegment segment() {

@@ -46,17 +46,17 @@ public final class DemoCommand implements Callable<Integer> {
                 "rand(seed 7) first values %s, again %s%n",
                 Tensor.rand(new Generator(7), 3), Tensor.rand(new Generator(7), 3));
 
-        long before = HostStorage.stats().liveBytes();
-        try (Scope step = Scope.open()) {
+        long before = HostStorage.stats().heldBytes();
+        try (Scope _ = Scope.open()) {
             Tensor big = Tensor.randn(new Generator(1), 512, 512);
             big.matmul(big.mT()).softmax(-1).sum();
             out.printf(
                     "%ninside a scope:  %,d bytes of tensors live%n",
-                    HostStorage.stats().liveBytes() - before);
+                    HostStorage.stats().heldBytes() - before);
         }
         out.printf(
                 "after it closes: %,d bytes (temporaries freed at once, no GC)%n",
-                HostStorage.stats().liveBytes() - before);
+                HostStorage.stats().heldBytes() - before);
 
         Path file = Files.createTempFile("jmim-demo", ".safetensors");
         try {

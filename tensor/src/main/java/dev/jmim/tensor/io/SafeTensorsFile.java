@@ -24,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,8 +147,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             throw invalid(path, "the header must be a JSON object");
         }
         List<Entry> list = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             if (field.getKey().equals(SafeTensors.METADATA_KEY)) {
                 readMetadata(path, field.getValue(), metadata);
             } else {
@@ -184,8 +182,7 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (!node.isObject()) {
             throw invalid(path, "__metadata__ must be an object of strings");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (!f.getValue().isTextual()) {
                 throw invalid(path, "__metadata__ value of '" + f.getKey() + "' must be a string, got " + f.getValue());
             }

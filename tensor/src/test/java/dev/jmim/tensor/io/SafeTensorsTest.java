@@ -89,7 +89,7 @@ class SafeTensorsTest {
         SafeTensors.save(file, Map.of("x", values(DType.F32, 4)));
         byte[] before = Files.readAllBytes(file);
         Tensor dead;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             dead = Tensor.ones(3);
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
