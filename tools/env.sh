@@ -49,7 +49,7 @@ jmim_find_jdk() {
 }
 
 if ! JAVA_HOME=$(jmim_find_jdk); then
-  echo "jmim: no JDK ${JMIM_MIN_JAVA}+ found (looked at JAVA_HOME, javac on PATH, /usr/lib/jvm, /opt, ~/.sdkman, ~/.jdks); install one, e.g. 'apt-get install temurin-25-jdk' or from adoptium.net, then retry." >&2
+  echo "jmim: no JDK ${JMIM_MIN_JAVA}+ found (looked at JAVA_HOME, javac on PATH, /usr/lib/jvm, /opt, ~/.sdkman, ~/.jdks); install JDK 25 (Eclipse Temurin from adoptium.net, or your distribution's openjdk-25-jdk) or point JAVA_HOME at one, then retry." >&2
   exit 1
 fi
 export JAVA_HOME
