@@ -104,10 +104,10 @@ final class Composites {
         Tensor out = Tensor.empty(dtype, first.device(), shape);
         int at = 0;
         for (Tensor t : tensors) {
-            Ops.copyInto(out.narrow(d, at, t.size(d)), t);
+            Ops.copyInto(out.detach().narrow(d, at, t.size(d)), t);
             at += t.size(d);
         }
-        return out;
+        return Ops.recorded(new Primitive.Concat(d), out, tensors.toArray(Tensor[]::new));
     }
 
     static Tensor stack(java.util.List<Tensor> tensors, int dim) {

@@ -11,7 +11,27 @@ import java.util.Arrays;
  * Composites} reach backends only through here.
  */
 final class Ops {
+    private static volatile OpRecorder recorder;
+
     private Ops() {}
+
+    static void install(OpRecorder r) {
+        recorder = r;
+    }
+
+    /** Tells the recorder, if one is installed, how out was made; returns out. */
+    static Tensor recorded(Primitive op, Tensor out, Tensor... inputs) {
+        OpRecorder r = recorder;
+        if (r != null) {
+            r.record(op, out, inputs);
+        }
+        return out;
+    }
+
+    static boolean wouldRecord(Tensor... tensors) {
+        OpRecorder r = recorder;
+        return r != null && r.wouldRecord(tensors);
+    }
 
     static Tensor unary(UnaryOp op, Tensor x) {
         String name = op.name().toLowerCase(java.util.Locale.ROOT);
@@ -22,7 +42,7 @@ final class Ops {
         Tensor in = op.keepsIntegers() || x.dtype().isFloating() ? x : cast(x, DType.F32);
         Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeView());
         backend(in).unary(op, in, out);
-        return out;
+        return recorded(new Primitive.Unary(op), out, in);
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
@@ -38,7 +58,7 @@ final class Ops {
         Tensor right = cast(b, compute).expand(shape);
         Tensor out = Tensor.empty(op.isComparison() ? DType.BOOL : compute, a.device(), shape);
         backend(a).binary(op, left, right, out);
-        return out;
+        return recorded(new Primitive.Binary(op), out, left, right);
     }
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
@@ -49,13 +69,11 @@ final class Ops {
                 Shapes.broadcast("where", Shapes.broadcast("where", cond.shapeView(), a.shapeView()), b.shapeView());
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.empty(dtype, a.device(), shape);
-        backend(a)
-                .where(
-                        cast(cond, DType.BOOL).expand(shape),
-                        cast(a, dtype).expand(shape),
-                        cast(b, dtype).expand(shape),
-                        out);
-        return out;
+        Tensor c = cast(cond, DType.BOOL).expand(shape);
+        Tensor left = cast(a, dtype).expand(shape);
+        Tensor right = cast(b, dtype).expand(shape);
+        backend(a).where(c, left, right, out);
+        return recorded(new Primitive.Where(), out, c, left, right);
     }
 
     static Tensor reduce(ReduceOp op, Tensor x, int[] dims, boolean keepdim) {
@@ -76,6 +94,7 @@ final class Ops {
         DType dtype = op == ReduceOp.SUM && !x.dtype().isFloating() ? DType.I64 : x.dtype();
         Tensor out = Tensor.empty(dtype, x.device(), kept);
         backend(x).reduce(op, x, reduced, out);
+        recorded(new Primitive.Reduce(op, reduced), out, x);
         return keepdim ? out : out.view(dropReduced(kept, reduced));
     }
 
@@ -120,6 +139,7 @@ final class Ops {
         Tensor r = cast(right, dtype).expand(concat(batch, k, n));
         Tensor out = Tensor.empty(dtype, a.device(), concat(batch, m, n));
         backend(a).matmul(l, r, out);
+        recorded(new Primitive.MatMul(), out, l, r);
         if (a.dim() == 1) {
             out = out.squeeze(-2);
         }
@@ -147,7 +167,7 @@ final class Ops {
         }
         Tensor out = Tensor.empty(x.dtype(), x.device(), index.shapeView());
         backend(x).gather(x, d, index, out);
-        return out;
+        return recorded(new Primitive.Gather(d), out, x, index);
     }
 
     static Tensor scatterAdd(Tensor self, int dim, Tensor index, Tensor src) {
@@ -169,9 +189,11 @@ final class Ops {
                         + Shapes.format(self.shapeView()) + " in every dim but " + d + " (dim " + i + ")");
             }
         }
-        Tensor out = self.clone();
-        backend(self).scatterAdd(out, d, index, cast(src, self.dtype()));
-        return out;
+        Tensor out = Tensor.empty(self.dtype(), self.device(), self.shapeView());
+        backend(self).copy(self, out);
+        Tensor addend = cast(src, self.dtype());
+        backend(self).scatterAdd(out, d, index, addend);
+        return recorded(new Primitive.ScatterAdd(d), out, self, index, addend);
     }
 
     static Tensor indexSelect(Tensor x, int dim, Tensor index) {
@@ -188,8 +210,9 @@ final class Ops {
             shape[d] = (int) index.numel();
         }
         Tensor out = Tensor.empty(x.dtype(), x.device(), shape);
-        backend(x).indexSelect(x, d, index.reshape(-1), out);
-        return out;
+        Tensor flat = index.reshape(-1);
+        backend(x).indexSelect(x, d, flat, out);
+        return recorded(new Primitive.IndexSelect(d), out, x, flat);
     }
 
     static Tensor argsort(Tensor x, int dim, boolean descending) {
@@ -212,7 +235,7 @@ final class Ops {
         live("to", x);
         Tensor out = Tensor.empty(dtype, x.device(), x.shapeView());
         backend(x).copy(x, out);
-        return out;
+        return recorded(new Primitive.Cast(), out, x);
     }
 
     /** Writes src (broadcast to target's shape, converted to its dtype) into the view target. */
@@ -226,7 +249,7 @@ final class Ops {
         live("contiguous", x);
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeView());
         backend(x).copy(x, out);
-        return out;
+        return recorded(new Primitive.Copy(), out, x);
     }
 
     static Tensor fill(Tensor out, double value) {

@@ -57,6 +57,20 @@ public final class Scope implements AutoCloseable {
         return tensor;
     }
 
+    /**
+     * Runs body with no scope open on this thread, so what it allocates outlives every open scope
+     * (freed by {@code free()} or the GC); autograd keeps leaf gradients this way.
+     */
+    public static <T> T outside(java.util.function.Supplier<T> body) {
+        ArrayDeque<Scope> saved = OPEN.get();
+        OPEN.set(new ArrayDeque<>());
+        try {
+            return body.get();
+        } finally {
+            OPEN.set(saved);
+        }
+    }
+
     /** Number of storages this scope will free when it closes. */
     public int ownedCount() {
         return owned.size();

@@ -23,6 +23,7 @@ public final class Tensor {
     private final int[] shape;
     private final long[] strides;
     private final long offset;
+    private volatile Object recorderState;
 
     /** A view of {@code storage}; callers own the validity of shape, strides and offset. */
     public Tensor(Storage storage, DType dtype, int[] shape, long[] strides, long offset) {
@@ -215,12 +216,32 @@ public final class Tensor {
         return true;
     }
 
+    /** What the installed {@link OpRecorder} attached to this tensor (autograd's graph node), or null. */
+    public Object recorderState() {
+        return recorderState;
+    }
+
+    /** For the installed {@link OpRecorder} only. */
+    public void setRecorderState(Object state) {
+        this.recorderState = state;
+    }
+
+    /** The same data as a new tensor with no recorded history: what autograd calls detach. */
+    public Tensor detach() {
+        return new Tensor(storage, dtype, shape, strides, offset);
+    }
+
     /** One line naming shape, dtype and device, for error messages. */
     public String describe() {
         return Shapes.format(shape) + " " + dtype + " on " + device();
     }
 
     // ---------------------------------------------------------------- views (share storage)
+
+    /** A view of this tensor's storage, reported to the recorder as made by op from this. */
+    private Tensor derived(Primitive op, int[] newShape, long[] newStrides, long newOffset) {
+        return Ops.recorded(op, new Tensor(storage, dtype, newShape, newStrides, newOffset), this);
+    }
 
     /** Same data seen with another shape; fails when the strides do not allow it (use reshape). */
     public Tensor view(int... newShape) {
@@ -231,7 +252,7 @@ public final class Tensor {
                     + Shapes.format(shape) + " and strides " + Arrays.toString(strides)
                     + " without copying; use reshape (which copies) or call contiguous() first");
         }
-        return new Tensor(storage, dtype, s, st, offset);
+        return derived(new Primitive.Reshape(), s, st, offset);
     }
 
     /** A view when the layout allows, otherwise a contiguous copy, as torch.reshape. */
@@ -239,7 +260,7 @@ public final class Tensor {
         int[] s = Views.inferShape("reshape", shape, newShape);
         long[] st = Views.viewStrides(shape, strides, s);
         return st != null
-                ? new Tensor(storage, dtype, s, st, offset)
+                ? derived(new Primitive.Reshape(), s, st, offset)
                 : contiguous().view(s);
     }
 
@@ -279,7 +300,7 @@ public final class Tensor {
             s[i] = shape[perm[i]];
             st[i] = strides[perm[i]];
         }
-        return new Tensor(storage, dtype, s, st, offset);
+        return derived(new Primitive.Permute(perm), s, st, offset);
     }
 
     public Tensor transpose(int dim0, int dim1) {
@@ -314,7 +335,7 @@ public final class Tensor {
         }
         int[] s = shape.clone();
         s[d] = length;
-        return new Tensor(storage, dtype, s, strides.clone(), offset + start * strides[d]);
+        return derived(new Primitive.Slice(d, start, 1), s, strides.clone(), offset + start * strides[d]);
     }
 
     /** Python's x[start:end:step] along dim; negative start/end count from the end and are clamped. */
@@ -330,7 +351,7 @@ public final class Tensor {
         long[] st = strides.clone();
         s[d] = (hi - lo + step - 1) / step;
         st[d] = strides[d] * step;
-        return new Tensor(storage, dtype, s, st, offset + lo * strides[d]);
+        return derived(new Primitive.Slice(d, lo, step), s, st, offset + lo * strides[d]);
     }
 
     /** The slice at index along dim, with that dim removed. */
@@ -380,7 +401,7 @@ public final class Tensor {
                         + "; only size-1 dims can grow)");
             }
         }
-        return new Tensor(storage, dtype, s, st, offset);
+        return derived(new Primitive.Expand(), s, st, offset);
     }
 
     /** Removes every size-1 dim. */
@@ -397,7 +418,7 @@ public final class Tensor {
                 st[i++] = strides[d];
             }
         }
-        return new Tensor(storage, dtype, s, st, offset);
+        return derived(new Primitive.Reshape(), s, st, offset);
     }
 
     /** Removes dim when its size is 1; returns this unchanged otherwise, as PyTorch does. */
@@ -417,7 +438,7 @@ public final class Tensor {
                 st[j++] = strides[i];
             }
         }
-        return new Tensor(storage, dtype, s, st, offset);
+        return derived(new Primitive.Reshape(), s, st, offset);
     }
 
     /** Inserts a size-1 dim at position dim (−1 appends). */
@@ -434,7 +455,7 @@ public final class Tensor {
                 st[i] = strides[j++];
             }
         }
-        return new Tensor(storage, dtype, s, st, offset);
+        return derived(new Primitive.Reshape(), s, st, offset);
     }
 
     /** Views of consecutive pieces of splitSize along dim (the last may be shorter). */
@@ -489,6 +510,11 @@ public final class Tensor {
 
     /** Writes src (broadcast to this shape, converted to this dtype) into this view, in place. */
     public Tensor copyFrom(Tensor src) {
+        if (Ops.wouldRecord(src, this)) {
+            throw new IllegalStateException("copyFrom: in-place writes are not recorded for gradients, and "
+                    + (Ops.wouldRecord(src) ? "src" : "this tensor") + " requires grad; build the value with"
+                    + " cat, stack or where instead, or write inside Autograd.noGrad()");
+        }
         Ops.copyInto(this, src);
         return this;
     }
