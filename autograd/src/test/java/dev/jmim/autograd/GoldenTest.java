@@ -3,6 +3,7 @@ package dev.jmim.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmim.tensor.Compare;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.io.SafeTensors;
@@ -90,16 +91,7 @@ class GoldenTest {
     }
 
     private static void assertClose(String what, Tensor expected, Tensor actual) {
-        float[] e = expected.toFloatArray();
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what + ": element count");
-        double maxError = 0;
-        double maxRef = 0;
-        for (int i = 0; i < e.length; i++) {
-            maxError = Math.max(maxError, Math.abs((double) a[i] - e[i]));
-            maxRef = Math.max(maxRef, Math.abs(e[i]));
-        }
-        double relative = maxError / maxRef;
+        double relative = Compare.relativeError(actual, expected);
         System.out.printf("%s: relative error %.2e%n", what, relative);
         assertTrue(relative <= TOLERANCE, what + ": relative error " + relative + " > " + TOLERANCE);
     }
