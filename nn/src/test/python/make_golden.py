@@ -9,6 +9,10 @@
   optim.safetensors       AdamW (betas 0.9/0.95, wd 0.05 on the matrix only) and LARS (MAE's
                           util/lars.py rule) over 3 steps with fixed gradients: "p0.*" start values,
                           "g{t}.*" gradients, "adamw{t}.*" / "lars{t}.*" values after step t
+  losses.safetensors      cross-entropy (label smoothing 0 and 0.1) of logits [6, 5] and labels, with
+                          input gradients
+  batchnorm.safetensors   BatchNorm1d(6, eps 1e-6), affine and not: a training step on x [8, 6]
+                          (output, running stats), then eval on x2
   sincos.safetensors      the official MAE 2-D sin-cos table (numpy, float64 → float32) for
                           (D 16, G 4, cls) and (D 24, G 3, no cls)
 
@@ -123,6 +127,37 @@ def export_optim(path):
     save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
 
 
+def export_losses(path):
+    logits = torch.randn(6, 5) * 2
+    labels = torch.tensor([0, 4, 2, 2, 1, 3])
+    tensors = {"logits": logits, "labels": labels}
+    for smoothing, key in ((0.0, "ce"), (0.1, "ce_ls")):
+        x = logits.clone().requires_grad_(True)
+        loss = torch.nn.functional.cross_entropy(x, labels, label_smoothing=smoothing)
+        loss.backward()
+        tensors[key] = loss.detach().reshape(1)
+        tensors["grad." + key] = x.grad
+    save_file(tensors, str(path))
+
+
+def export_batchnorm(path):
+    x, x2 = torch.randn(8, 6) * 3 + 1, torch.randn(4, 6)
+    tensors = {"x": x, "x2": x2}
+    for affine in (False, True):
+        bn = torch.nn.BatchNorm1d(6, eps=1e-6, affine=affine)
+        if affine:
+            with torch.no_grad():
+                bn.weight.copy_(torch.randn(6))
+                bn.bias.copy_(torch.randn(6))
+            tensors["affine.weight"], tensors["affine.bias"] = bn.weight.detach().clone(), bn.bias.detach().clone()
+        key = "affine" if affine else "plain"
+        tensors[key + ".train_out"] = bn.train()(x).detach()
+        tensors[key + ".running_mean"] = bn.running_mean.clone()
+        tensors[key + ".running_var"] = bn.running_var.clone()
+        tensors[key + ".eval_out"] = bn.eval()(x2).detach()
+    save_file(tensors, str(path))
+
+
 def official_sincos(dim, grid, cls_token):
     # util/pos_embed.py semantics: meshgrid(w, h) puts the column first; float64 then float32
     omega = 1.0 / 10000 ** (np.arange(dim // 4, dtype=np.float64) / (dim / 4.0))
@@ -155,6 +190,8 @@ def main(out_dir):
     export_module(out / "vit_tiny_io.safetensors", vit, torch.randn(2, 3, 32, 32))
 
     export_optim(out / "optim.safetensors")
+    export_losses(out / "losses.safetensors")
+    export_batchnorm(out / "batchnorm.safetensors")
     save_file({"d16_g4_cls": official_sincos(16, 4, True), "d24_g3": official_sincos(24, 3, False)},
               str(out / "sincos.safetensors"))
     print("keys of the timm state dict:", list(vit.state_dict().keys()))

@@ -44,7 +44,7 @@ class ArchitectureTest {
         JavaClasses classes = new ClassFileImporter()
                 .withImportOption(new ImportOption.DoNotIncludeTests())
                 .importPackages("dev.jmim");
-        for (String module : List.of("tensor", "autograd", "cuda", "mae")) {
+        for (String module : List.of("tensor", "autograd", "nn", "cuda", "mae")) {
             assertTrue(
                     classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.jmim." + module)),
                     "no classes of dev.jmim." + module + " were imported; the check would pass vacuously");

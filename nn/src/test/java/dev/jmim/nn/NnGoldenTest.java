@@ -3,7 +3,9 @@ package dev.jmim.nn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.autograd.Autograd;
+import dev.jmim.nn.layers.BatchNorm1d;
 import dev.jmim.nn.layers.Block;
+import dev.jmim.nn.layers.Losses;
 import dev.jmim.nn.layers.PosEmbed;
 import dev.jmim.nn.optim.AdamW;
 import dev.jmim.nn.optim.Lars;
@@ -109,6 +111,53 @@ class NnGoldenTest {
     private static void setGradient(Parameter p, Tensor g) {
         p.zeroGrad();
         Autograd.backward(p.value().mul(g).sum());
+    }
+
+    @Test
+    void crossEntropyWithAndWithoutLabelSmoothing() throws IOException {
+        Map<String, Tensor> golden = SafeTensors.load(DIR.resolve("losses.safetensors"));
+        for (String key : new String[] {"ce", "ce_ls"}) {
+            Tensor logits = Autograd.requiresGrad(golden.get("logits").clone());
+            Tensor loss = Losses.crossEntropy(logits, golden.get("labels"), key.equals("ce") ? 0 : 0.1);
+            assertClose(key, golden.get(key), loss.reshape(1));
+            Autograd.backward(loss);
+            assertClose(key + " grad", golden.get("grad." + key), Autograd.grad(logits));
+        }
+    }
+
+    @Test
+    void batchNormTrainsRunningStatisticsAndEvaluatesWithThem() throws IOException {
+        Map<String, Tensor> golden = SafeTensors.load(DIR.resolve("batchnorm.safetensors"));
+        for (String key : new String[] {"plain", "affine"}) {
+            BatchNorm1d bn = new BatchNorm1d(6, 1e-6, key.equals("affine"));
+            if (key.equals("affine")) {
+                bn.loadStateDict(
+                        Map.of(
+                                "weight",
+                                golden.get("affine.weight"),
+                                "bias",
+                                golden.get("affine.bias"),
+                                "running_mean",
+                                Tensor.zeros(6),
+                                "running_var",
+                                Tensor.ones(6),
+                                "num_batches_tracked",
+                                Tensor.zeros(dev.jmim.tensor.DType.I64, dev.jmim.tensor.Device.CPU)),
+                        true);
+            }
+            bn.train(true);
+            assertClose(key + " train output", golden.get(key + ".train_out"), bn.forward(golden.get("x")));
+            assertClose(
+                    key + " running mean",
+                    golden.get(key + ".running_mean"),
+                    bn.stateDict().get("running_mean"));
+            assertClose(
+                    key + " running var",
+                    golden.get(key + ".running_var"),
+                    bn.stateDict().get("running_var"));
+            bn.train(false);
+            assertClose(key + " eval output", golden.get(key + ".eval_out"), bn.forward(golden.get("x2")));
+        }
     }
 
     @Test
