@@ -54,12 +54,12 @@ public final class GradCheck {
                     : inputs[i];
         }
         Tensor weights;
-        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+        try (Autograd.NoGrad _ = Autograd.noGrad()) {
             weights = Tensor.randn(new Generator(0x5EED), f.apply(x).shape()).to(DType.F64);
         }
         double[][] analytic = analytic(f, x, weights);
         List<Mismatch> mismatches = new ArrayList<>();
-        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+        try (Autograd.NoGrad _ = Autograd.noGrad()) {
             for (int i = 0; i < x.length; i++) {
                 if (!x[i].dtype().isFloating()) {
                     continue;
@@ -91,7 +91,7 @@ public final class GradCheck {
             leaves[i] = x[i].dtype().isFloating() ? Autograd.requiresGrad(x[i].detach()) : x[i];
         }
         double[][] grads = new double[x.length][];
-        try (Scope ignored = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor out = f.apply(leaves);
             if (!Autograd.requiresGradient(out)) {
                 throw new IllegalArgumentException(
@@ -111,7 +111,7 @@ public final class GradCheck {
 
     private static double weightedSum(
             Function<Tensor[], Tensor> f, Tensor[] x, int replaced, double[] values, Tensor w) {
-        try (Scope ignored = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor[] args = x.clone();
             args[replaced] = Tensor.of(values, x[replaced].shape());
             return f.apply(args).mul(w).sum().item();

@@ -53,7 +53,7 @@ class AutogradTest {
     @Test
     void noGradRecordsNothingAndDetachCutsHistory() {
         Tensor w = Autograd.requiresGrad(Tensor.ones(2));
-        try (var ignored = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             assertFalse(Autograd.requiresGradient(w.mul(2)));
         }
         assertTrue(Autograd.requiresGradient(w.mul(2)));
@@ -93,7 +93,7 @@ class AutogradTest {
         Tensor w = Autograd.requiresGrad(Tensor.ones(3));
         var e = assertThrows(IllegalStateException.class, () -> Tensor.zeros(3).copyFrom(w));
         assertTrue(e.getMessage().contains("noGrad"), e.getMessage());
-        try (var ignored = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             w.copyFrom(Tensor.zeros(3)); // an optimizer step
         }
         assertArrayEquals(new float[] {0, 0, 0}, w.toFloatArray());
@@ -103,7 +103,7 @@ class AutogradTest {
     void leafGradientsOutliveTheStepScopeAndTemporariesDoNot() {
         Tensor w = Autograd.requiresGrad(Tensor.ones(8));
         long before = dev.jmim.tensor.HostStorage.stats().heldBytes();
-        try (Scope ignored = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Autograd.backward(w.mul(w).exp().sum());
         }
         assertFalse(Autograd.grad(w).storage().isFreed());

@@ -239,7 +239,7 @@ final class RandomGraphs {
 
     private static String trace(Case c) {
         List<String> steps = new ArrayList<>();
-        try (var ignored = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             run(
                     c.program(),
                     Tensor.zeros(DType.F64, dev.jmim.tensor.Device.CPU, c.shapeA()),

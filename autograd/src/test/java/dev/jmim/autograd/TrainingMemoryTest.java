@@ -32,12 +32,12 @@ class TrainingMemoryTest {
         double firstLoss = 0;
         double lastLoss = 0;
         for (int step = 0; step < 1000; step++) {
-            try (Scope ignored = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor hidden = x.matmul(w1.mT()).add(b1).gelu();
                 Tensor error = hidden.matmul(w2.mT()).add(b2).sub(target);
                 Tensor loss = error.mul(error).mean();
                 Autograd.backward(loss);
-                try (var noGrad = Autograd.noGrad()) {
+                try (var _ = Autograd.noGrad()) {
                     for (Tensor p : params) {
                         p.copyFrom(p.sub(Autograd.grad(p).mul(0.1)));
                     }

@@ -94,7 +94,7 @@ public abstract class Module {
             throw new IllegalArgumentException("loadStateDict (strict): " + report
                     + "; nothing was loaded. Load with strict=false to take the matching keys.");
         }
-        try (var ignored = dev.jmim.autograd.Autograd.noGrad()) {
+        try (var _ = dev.jmim.autograd.Autograd.noGrad()) {
             for (Map.Entry<String, Tensor> e : own.entrySet()) {
                 Tensor given = state.get(e.getKey());
                 if (given != null && Arrays.equals(given.shape(), e.getValue().shape())) {

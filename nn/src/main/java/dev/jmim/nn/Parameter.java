@@ -40,7 +40,7 @@ public final class Parameter {
 
     /** Overwrites the value in place (no gradient is recorded), converting dtype. */
     public void set(Tensor newValue) {
-        try (var ignored = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             value.copyFrom(newValue);
         }
     }

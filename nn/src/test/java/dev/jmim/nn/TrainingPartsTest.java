@@ -134,7 +134,7 @@ class TrainingPartsTest {
     }
 
     private static void trainStep(VisionTransformer model, AdamW opt, Tensor images, Tensor labels) {
-        try (var ignored = dev.jmim.tensor.Scope.open()) {
+        try (var _ = dev.jmim.tensor.Scope.open()) {
             Autograd.backward(Losses.crossEntropy(model.forward(images), labels, 0.1));
             opt.step(1e-3);
             opt.zeroGrad();

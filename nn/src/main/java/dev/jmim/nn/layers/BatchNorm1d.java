@@ -40,7 +40,7 @@ public final class BatchNorm1d extends Module {
             }
             mean = x.mean(0);
             var = x.var(new int[] {0}, 0, false);
-            try (var ignored = Autograd.noGrad()) {
+            try (var _ = Autograd.noGrad()) {
                 int n = x.size(0);
                 runningMean.copyFrom(
                         runningMean.mul(1 - MOMENTUM).add(mean.detach().mul(MOMENTUM)));

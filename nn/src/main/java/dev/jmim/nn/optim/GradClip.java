@@ -12,7 +12,7 @@ public final class GradClip {
     /** Returns the total norm before clipping. */
     public static double clipGlobalNorm(Collection<Parameter> parameters, double maxNorm) {
         double squares = 0;
-        try (var ignored = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             for (Parameter p : parameters) {
                 Tensor g = p.grad();
                 if (g != null) {

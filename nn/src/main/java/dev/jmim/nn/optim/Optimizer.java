@@ -22,8 +22,8 @@ public abstract class Optimizer {
     /** One update of every parameter that has a gradient, at learning rate lr (× the group's scale). */
     public final void step(double lr) {
         steps++;
-        try (var ignored = dev.jmim.autograd.Autograd.noGrad();
-                var scope = Scope.open()) {
+        try (var _ = dev.jmim.autograd.Autograd.noGrad();
+                var _ = Scope.open()) {
             for (ParamGroup group : groups) {
                 for (Map.Entry<String, Parameter> e : group.parameters().entrySet()) {
                     Tensor grad = e.getValue().grad();
