@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Jmim.Version.class,
         description = "Masked image modeling on the JVM.",
-        subcommands = {InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Jmim {
 
     public static void main(String[] args) {

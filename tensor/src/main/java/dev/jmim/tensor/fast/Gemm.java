@@ -1,0 +1,232 @@
+package dev.jmim.tensor.fast;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 matrix multiply C = A·B in the BLIS shape: B is packed into panels NR wide, A into panels MR
+ * tall, and a register-blocked MR×NR micro-kernel (4×16: eight 8-float accumulators) runs over each
+ * pair of panels. (4×16 keeps 8 accumulators + 2 B vectors + 1 broadcast in registers; a 6×16
+ * kernel measured 2.3× slower on JDK 25 because C2 spills its 12 accumulators: bench/NOTES.md.) A and B are read through arbitrary element strides, so transposed operands cost
+ * nothing extra; C is dense with row stride ldc. Every element of C is summed in the same order
+ * whatever the thread count, so results are identical run to run and across thread counts.
+ */
+public final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    static final int MR = 4;
+    static final int NR = 16;
+    static final int KC = 256;
+    static final int MC = 96;
+    static final int NC = 1024;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private Gemm() {}
+
+    /** A view of a matrix in a segment: element (i, j) at byte offset + 4·(i·rowStride + j·colStride). */
+    public record Matrix(MemorySegment segment, long offset, long rowStride, long colStride) {}
+
+    /** C[m×n] = A[m×k]·B[k×n], rows of C split across the threads of {@code parallel}. */
+    public static void multiply(
+            int m, int n, int k, Matrix a, Matrix b, MemorySegment c, long cOffset, long ldc, Parallel parallel) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                c.asSlice((cOffset + i * ldc) * 4, n * 4L).fill((byte) 0);
+            }
+            return;
+        }
+        int parts = Math.min(parallel.threads(), (m + MR - 1) / MR);
+        parallel.run(parts, part -> {
+            int rowStart = Parallel.split(m, parts, part, MR);
+            int rowEnd = Parallel.split(m, parts, part + 1, MR);
+            if (rowEnd > rowStart) {
+                multiplyRows(rowStart, rowEnd, n, k, a, b, c, cOffset, ldc);
+            }
+        });
+    }
+
+    /** Per-thread packing buffers and edge tile, allocated once: a GEMM call allocates nothing. */
+    private static final class Workspace {
+        final float[] packedA = new float[KC * MC];
+        final float[] packedB = new float[KC * NC];
+        final float[] row = new float[Math.max(KC, Math.max(MC, NC))];
+        final MemorySegment edge = java.lang.foreign.Arena.ofAuto().allocate(MR * NR * 4L, 64);
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static void multiplyRows(
+            int rowStart, int rowEnd, int n, int k, Matrix a, Matrix b, MemorySegment c, long cOffset, long ldc) {
+        Workspace w = WORKSPACE.get();
+        float[] packedA = w.packedA;
+        float[] packedB = w.packedB;
+        MemorySegment edge = w.edge;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, pc, kc, jc, nc, packedB, w.row);
+                boolean accumulate = pc > 0;
+                for (int ic = rowStart; ic < rowEnd; ic += MC) {
+                    int mc = Math.min(MC, rowEnd - ic);
+                    packA(a, ic, mc, pc, kc, packedA, w.row);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            long cAt = cOffset + (long) (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(packedA, ir * kc, packedB, jr * kc, kc, c, cAt, ldc, accumulate);
+                            } else {
+                                edgeKernel(
+                                        packedA, ir * kc, packedB, jr * kc, kc, edge, c, cAt, ldc, mr, nr, accumulate);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** B[pc..pc+kc, jc..jc+nc] into panels of NR columns: panel q, row p at q·kc·NR + p·NR; zero-padded. */
+    private static void packB(Matrix b, int pc, int kc, int jc, int nc, float[] out, float[] row) {
+        int panels = (nc + NR - 1) / NR;
+        java.util.Arrays.fill(out, 0, panels * kc * NR, 0f);
+        if (b.colStride() == 1 || b.rowStride() != 1) {
+            // rows of B along j: copy each row (contiguous when colStride is 1), deal it into the panels
+            for (int p = 0; p < kc; p++) {
+                readLine(
+                        b.segment(),
+                        b.offset() + (pc + p) * b.rowStride() + jc * b.colStride(),
+                        b.colStride(),
+                        nc,
+                        row);
+                for (int j = 0; j < nc; j++) {
+                    out[(j / NR) * kc * NR + p * NR + (j % NR)] = row[j];
+                }
+            }
+        } else {
+            // Bᵀ stored row-major: each column of B is contiguous along p
+            for (int j = 0; j < nc; j++) {
+                readLine(b.segment(), b.offset() + pc + (long) (jc + j) * b.colStride(), 1, kc, row);
+                int base = (j / NR) * kc * NR + (j % NR);
+                for (int p = 0; p < kc; p++) {
+                    out[base + p * NR] = row[p];
+                }
+            }
+        }
+    }
+
+    /** A[ic..ic+mc, pc..pc+kc] into panels of MR rows: panel q, step p at q·kc·MR + p·MR; zero-padded. */
+    private static void packA(Matrix a, int ic, int mc, int pc, int kc, float[] out, float[] row) {
+        int panels = (mc + MR - 1) / MR;
+        java.util.Arrays.fill(out, 0, panels * kc * MR, 0f);
+        if (a.colStride() == 1 || a.rowStride() != 1) {
+            for (int i = 0; i < mc; i++) {
+                readLine(
+                        a.segment(),
+                        a.offset() + (long) (ic + i) * a.rowStride() + pc * a.colStride(),
+                        a.colStride(),
+                        kc,
+                        row);
+                int base = (i / MR) * kc * MR + (i % MR);
+                for (int p = 0; p < kc; p++) {
+                    out[base + p * MR] = row[p];
+                }
+            }
+        } else {
+            // Aᵀ stored row-major: each column of A is contiguous along i
+            for (int p = 0; p < kc; p++) {
+                readLine(a.segment(), a.offset() + (pc + p) * a.colStride() + ic, 1, mc, row);
+                for (int i = 0; i < mc; i++) {
+                    out[(i / MR) * kc * MR + p * MR + (i % MR)] = row[i];
+                }
+            }
+        }
+    }
+
+    /** count floats starting at element {@code at}, stride apart, into line[0..count). */
+    private static void readLine(MemorySegment s, long at, long stride, int count, float[] line) {
+        if (stride == 1) {
+            MemorySegment.copy(s, F, at * 4, line, 0, count);
+        } else {
+            for (int i = 0; i < count; i++) {
+                line[i] = s.get(F, (at + i * stride) * 4);
+            }
+        }
+    }
+
+    /** The 4×16 micro-kernel: C tile (+)= A panel · B panel over kc steps. */
+    static void kernel(
+            float[] a, int aAt, float[] b, int bAt, int kc, MemorySegment c, long cAt, long ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bAt + p * NR;
+            int ai = aAt + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 8);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        store(c, cAt, c00, c01, accumulate);
+        store(c, cAt + ldc, c10, c11, accumulate);
+        store(c, cAt + 2 * ldc, c20, c21, accumulate);
+        store(c, cAt + 3 * ldc, c30, c31, accumulate);
+    }
+
+    private static void store(MemorySegment c, long at, FloatVector lo, FloatVector hi, boolean accumulate) {
+        long bytes = at * 4;
+        if (accumulate) {
+            lo = lo.add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()));
+            hi = hi.add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()));
+        }
+        lo.intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+        hi.intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+    }
+
+    /** A partial tile: the full kernel into a native scratch tile, then the valid mr×nr corner into C. */
+    private static void edgeKernel(
+            float[] a,
+            int aAt,
+            float[] b,
+            int bAt,
+            int kc,
+            MemorySegment tile,
+            MemorySegment c,
+            long cAt,
+            long ldc,
+            int mr,
+            int nr,
+            boolean accumulate) {
+        kernel(a, aAt, b, bAt, kc, tile, 0, NR, false);
+        for (int i = 0; i < mr; i++) {
+            for (int j = 0; j < nr; j++) {
+                long at = (cAt + i * ldc + j) * 4;
+                float v = tile.get(F, (i * NR + j) * 4L);
+                c.set(F, at, accumulate ? c.get(F, at) + v : v);
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+}
