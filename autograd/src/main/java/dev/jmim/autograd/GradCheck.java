@@ -2,6 +2,7 @@ package dev.jmim.autograd;
 
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Scope;
+import dev.jmim.tensor.Shapes;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class GradCheck {
                     double numeric = (plus - minus) / (2 * EPS);
                     double a = analytic[i][j];
                     if (!(Math.abs(a - numeric) <= ATOL + RTOL * Math.abs(numeric))) {
-                        unravel(j, x[i].shape(), index);
+                        Shapes.unravel(j, x[i].shape(), index);
                         mismatches.add(new Mismatch(i, index.clone(), a, numeric));
                     }
                 }
@@ -115,13 +116,6 @@ public final class GradCheck {
             Tensor[] args = x.clone();
             args[replaced] = Tensor.of(values, x[replaced].shape());
             return f.apply(args).mul(w).sum().item();
-        }
-    }
-
-    private static void unravel(long linear, int[] shape, int[] index) {
-        for (int d = shape.length - 1; d >= 0; d--) {
-            index[d] = (int) (linear % shape[d]);
-            linear /= shape[d];
         }
     }
 }

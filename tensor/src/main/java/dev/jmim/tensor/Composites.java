@@ -11,13 +11,12 @@ final class Composites {
     private Composites() {}
 
     static Tensor mean(Tensor x, int[] dims, boolean keepdim) {
-        Tensor floats = x.dtype().isFloating() ? x : x.to(DType.F32);
-        return floats.sum(dims, keepdim).div((double) reducedCount(x, dims));
+        return asFloat(x).sum(dims, keepdim).div((double) reducedCount(x, dims));
     }
 
     /** Variance with {@code correction} subtracted from the count: 0 biased, 1 unbiased (Bessel). */
     static Tensor var(Tensor x, int[] dims, int correction, boolean keepdim) {
-        Tensor floats = x.dtype().isFloating() ? x : x.to(DType.F32);
+        Tensor floats = asFloat(x);
         Tensor centered = floats.sub(floats.mean(dims, true));
         return centered.mul(centered).sum(dims, keepdim).div((double) (reducedCount(x, dims) - correction));
     }
@@ -131,6 +130,11 @@ final class Composites {
             throw new IllegalArgumentException("layer_norm: " + name + " has shape " + Shapes.format(t.shapeView())
                     + " but the normalized shape is " + Shapes.format(normalizedShape));
         }
+    }
+
+    /** Integer tensors are averaged in F32. */
+    private static Tensor asFloat(Tensor x) {
+        return x.dtype().isFloating() ? x : x.to(DType.F32);
     }
 
     private static long reducedCount(Tensor x, int[] dims) {

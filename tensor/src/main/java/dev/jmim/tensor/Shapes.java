@@ -52,6 +52,17 @@ public final class Shapes {
         return out;
     }
 
+    /** Fills index with the row-major multi-index of element number linear of shape. */
+    public static void unravel(long linear, int[] shape, int[] index) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] == 0) {
+                return;
+            }
+            index[d] = (int) (linear % shape[d]);
+            linear /= shape[d];
+        }
+    }
+
     public static String format(int[] shape) {
         return Arrays.toString(shape).replace(" ", "");
     }

@@ -836,7 +836,7 @@ public final class Tensor {
     /** Copies the elements, converted to dtype and in row-major order, into target. */
     private void hostCopy(DType as, MemorySegment target) {
         Ops.live("read", this);
-        Tensor dense = to(as).contiguous();
+        Tensor dense = detach().to(as).contiguous(); // a host copy is never differentiated: record nothing
         Ops.backend(dense)
                 .copyToHost(dense.storage, dense.offset * as.byteSize(), target, dense.numel() * as.byteSize());
     }
@@ -844,8 +844,8 @@ public final class Tensor {
     /** Whether every element is within atol + rtol·|other| of other's (shapes broadcast; NaN equals NaN). */
     public boolean allClose(Tensor other, double rtol, double atol) {
         int[] s = Shapes.broadcast("allClose", shape, other.shape);
-        double[] a = expand(s).toDoubleArray();
-        double[] b = other.expand(s).toDoubleArray();
+        double[] a = detach().expand(s).toDoubleArray();
+        double[] b = other.detach().expand(s).toDoubleArray();
         for (int i = 0; i < a.length; i++) {
             boolean bothNaN = Double.isNaN(a[i]) && Double.isNaN(b[i]);
             if (!bothNaN && !(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) {

@@ -28,7 +28,6 @@ public final class DropPath extends Module {
         int[] shape = new int[x.dim()];
         java.util.Arrays.fill(shape, 1);
         shape[0] = x.size(0);
-        Tensor keep = Tensor.rand(generator, shape).ge(Tensor.scalar(p)).to(x.dtype());
-        return x.mul(keep).div(1 - p);
+        return Dropout.dropAndScale(x, p, generator, shape);
     }
 }

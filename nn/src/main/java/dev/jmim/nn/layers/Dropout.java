@@ -21,7 +21,16 @@ public final class Dropout extends Module {
         if (!isTraining() || p == 0) {
             return x;
         }
-        Tensor keep = Tensor.rand(generator, x.shape()).ge(Tensor.scalar(p)).to(x.dtype());
+        return dropAndScale(x, p, generator, x.shape());
+    }
+
+    /**
+     * x times a keep mask of {@code maskShape} (each entry kept with probability 1 − p, broadcast
+     * over x), scaled by 1/(1 − p) so the expectation is unchanged. Dropout masks elements, DropPath
+     * samples.
+     */
+    static Tensor dropAndScale(Tensor x, double p, Generator generator, int[] maskShape) {
+        Tensor keep = Tensor.rand(generator, maskShape).ge(Tensor.scalar(p)).to(x.dtype());
         return x.mul(keep).div(1 - p);
     }
 }

@@ -12,9 +12,7 @@ public interface LrSchedule {
      * from {@code lr} down to {@code minLr} at {@code epochs}.
      */
     static LrSchedule maeCosine(double lr, double minLr, double warmupEpochs, double epochs) {
-        return e -> e < warmupEpochs
-                ? lr * e / warmupEpochs
-                : minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * (e - warmupEpochs) / (epochs - warmupEpochs)));
+        return e -> e < warmupEpochs ? lr * e / warmupEpochs : halfCosine(lr, minLr, e, warmupEpochs, epochs);
     }
 
     /**
@@ -26,6 +24,11 @@ public interface LrSchedule {
             double lr, double minLr, double startFactor, double warmupEpochs, double epochs) {
         return e -> e < warmupEpochs
                 ? lr * (startFactor + (1 - startFactor) * e / warmupEpochs)
-                : minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * (e - warmupEpochs) / (epochs - warmupEpochs)));
+                : halfCosine(lr, minLr, e, warmupEpochs, epochs);
+    }
+
+    /** From lr at {@code start} down to minLr at {@code end}, along half a cosine period. */
+    private static double halfCosine(double lr, double minLr, double e, double start, double end) {
+        return minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * (e - start) / (end - start)));
     }
 }

@@ -162,7 +162,7 @@ public final class Gemm {
     }
 
     /** The 4×16 micro-kernel: C tile (+)= A panel · B panel over kc steps. */
-    static void kernel(
+    private static void kernel(
             float[] a, int aAt, float[] b, int bAt, int kc, MemorySegment c, long cAt, long ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -224,9 +224,5 @@ public final class Gemm {
                 c.set(F, at, accumulate ? c.get(F, at) + v : v);
             }
         }
-    }
-
-    private static int roundUp(int x, int multiple) {
-        return (x + multiple - 1) / multiple * multiple;
     }
 }

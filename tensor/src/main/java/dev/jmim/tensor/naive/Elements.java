@@ -25,17 +25,6 @@ final class Elements {
         return ((HostStorage) t.storage()).segment();
     }
 
-    /** Fills index with the row-major multi-index of element number linear. */
-    static void unravel(long linear, int[] shape, int[] index) {
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] == 0) {
-                return;
-            }
-            index[d] = (int) (linear % shape[d]);
-            linear /= shape[d];
-        }
-    }
-
     /** Byte offset in the storage of the element at index. */
     static long byteOffset(Tensor t, int[] index) {
         long element = t.offset();

@@ -217,7 +217,7 @@ public class NaiveBackend implements Backend {
         });
         int[] oi = new int[outShape.length];
         for (int slot = 0; slot < outCount; slot++) {
-            Elements.unravel(slot, outShape, oi);
+            Shapes.unravel(slot, outShape, oi);
             if (floating) {
                 putDouble(segment(out), out.dtype(), byteOffset(out, oi), accD[slot]);
             } else {
@@ -412,7 +412,7 @@ public class NaiveBackend implements Backend {
         long n = Shapes.numel(shape);
         int[] index = new int[shape.length];
         for (long linear = 0; linear < n; linear++) {
-            Elements.unravel(linear, shape, index);
+            Shapes.unravel(linear, shape, index);
             body.accept(index);
         }
     }
