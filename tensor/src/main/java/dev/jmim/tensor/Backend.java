@@ -45,6 +45,19 @@ public interface Backend {
     /** out has x's rank with every dim in {@code reduced} set to 1. */
     void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out);
 
+    /**
+     * Fused softmax (or log-softmax when {@code log}) over the last dim; x and out are contiguous,
+     * of one float dtype and one shape. Used where no gradient graph is recorded; the composite of
+     * primitives stays the definition it is tested against.
+     */
+    void softmax(Tensor x, boolean log, Tensor out);
+
+    /**
+     * Fused layer_norm over the last dim of contiguous x: (x − mean)/√(biased variance + eps), times
+     * weight plus bias (each [n] contiguous, or null); out contiguous, x's shape and dtype.
+     */
+    void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out);
+
     /** Index (I64) of the first maximum along {@code dim}; NaN counts as the maximum; out keeps dim as 1. */
     void argmax(Tensor x, int dim, Tensor out);
 

@@ -1,12 +1,12 @@
 package dev.jmim.tensor;
 
 /**
- * Ops built from primitives only: mean, var, softmax, log_softmax, layer_norm, GELU, concat and
- * stack. They get gradients from their primitives; a fused kernel replaces one only where a
- * benchmark shows the win.
+ * Ops built from primitives: mean, var, softmax, log_softmax, layer_norm, concat and stack. They
+ * get gradients from their primitives. Where no graph is recorded, softmax, log_softmax and
+ * layer_norm run the backend's fused kernel instead (one pass over memory instead of five to
+ * eight: bench/NOTES.md); the composite stays their definition and their tests' reference.
  */
 final class Composites {
-    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
 
     private Composites() {}
 
@@ -22,12 +22,18 @@ final class Composites {
     }
 
     static Tensor softmax(Tensor x, int dim) {
+        if (x.dtype().isFloating() && !Ops.wouldRecord(x)) {
+            return Ops.fusedSoftmax(x, dim, false);
+        }
         Tensor shifted = x.sub(x.max(new int[] {dim}, true));
         Tensor e = shifted.exp();
         return e.div(e.sum(new int[] {dim}, true));
     }
 
     static Tensor logSoftmax(Tensor x, int dim) {
+        if (x.dtype().isFloating() && !Ops.wouldRecord(x)) {
+            return Ops.fusedSoftmax(x, dim, true);
+        }
         Tensor shifted = x.sub(x.max(new int[] {dim}, true));
         return shifted.sub(shifted.exp().sum(new int[] {dim}, true).log());
     }
@@ -50,6 +56,10 @@ final class Composites {
         }
         checkAffine("weight", weight, normalizedShape);
         checkAffine("bias", bias, normalizedShape);
+        int n = Math.toIntExact(Shapes.numel(normalizedShape));
+        if (fusable(x, weight, bias) && n > 0) {
+            return Ops.fusedLayerNorm(x, n, weight, bias, eps);
+        }
         int[] dims = new int[k];
         for (int i = 0; i < k; i++) {
             dims[i] = x.dim() - k + i;
@@ -64,11 +74,6 @@ final class Composites {
             y = y.add(bias);
         }
         return y;
-    }
-
-    /** Exact GELU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
-    static Tensor gelu(Tensor x) {
-        return x.mul(x.mul(INV_SQRT_2).erf().add(1.0)).mul(0.5);
     }
 
     static Tensor cat(java.util.List<Tensor> tensors, int dim) {
@@ -123,6 +128,18 @@ final class Composites {
             }
         }
         return cat(tensors.stream().map(t -> t.unsqueeze(d)).toList(), d);
+    }
+
+    /** The fused layer_norm applies: one float dtype throughout and no graph to record. */
+    private static boolean fusable(Tensor x, Tensor weight, Tensor bias) {
+        boolean sameType = x.dtype().isFloating()
+                && (weight == null
+                        || weight.dtype() == x.dtype() && weight.device().equals(x.device()))
+                && (bias == null || bias.dtype() == x.dtype() && bias.device().equals(x.device()));
+        return sameType
+                && !Ops.wouldRecord(x)
+                && (weight == null || !Ops.wouldRecord(weight))
+                && (bias == null || !Ops.wouldRecord(bias));
     }
 
     private static void checkAffine(String name, Tensor t, int[] normalizedShape) {

@@ -227,6 +227,31 @@ final class Ops {
         return out.transpose(d, -1).contiguous();
     }
 
+    /**
+     * Softmax (or log-softmax) along dim by the backend's fused kernel; callers use it only where
+     * nothing is recorded (the gradient graph needs the composite's primitives).
+     */
+    static Tensor fusedSoftmax(Tensor x, int dim, boolean log) {
+        live("softmax", x);
+        int last = Math.max(x.dim() - 1, 0);
+        int d = x.dim() == 0 ? 0 : Shapes.normalizeDim("softmax", dim, x.dim());
+        Tensor rows = (d == last ? x : x.transpose(d, last)).contiguous();
+        Tensor out = Tensor.empty(rows.dtype(), rows.device(), rows.shapeView());
+        backend(x).softmax(rows, log, out);
+        return d == last ? out : out.transpose(d, last);
+    }
+
+    /** layer_norm over the trailing n elements by the backend's fused kernel (unrecorded, as above). */
+    static Tensor fusedLayerNorm(Tensor x, int n, Tensor weight, Tensor bias, double eps) {
+        live("layer_norm", x);
+        Tensor rows = x.contiguous().view(Math.toIntExact(x.numel() / n), n);
+        Tensor w = weight == null ? null : weight.contiguous().view(n);
+        Tensor b = bias == null ? null : bias.contiguous().view(n);
+        Tensor out = Tensor.empty(x.dtype(), x.device(), rows.shapeView());
+        backend(x).layerNorm(rows, w, b, eps, out);
+        return out.view(x.shapeView());
+    }
+
     /** x converted to dtype; x itself when it already has it. */
     static Tensor cast(Tensor x, DType dtype) {
         if (x.dtype() == dtype) {

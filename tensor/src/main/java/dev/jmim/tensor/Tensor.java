@@ -785,7 +785,7 @@ public final class Tensor {
 
     /** Exact (erf) GELU, as nn.GELU's default. */
     public Tensor gelu() {
-        return Composites.gelu(this);
+        return Ops.unary(UnaryOp.GELU, this);
     }
 
     // ---------------------------------------------------------------- reading values

@@ -13,7 +13,9 @@ public enum UnaryOp {
     ERF,
     ABS,
     SIN,
-    COS;
+    COS,
+    /** Exact GELU, x·Φ(x) = x·(1 + erf(x/√2))/2. */
+    GELU;
 
     /** NEG and ABS keep integer dtypes; the others are float functions. */
     public boolean keepsIntegers() {

@@ -1,12 +1,17 @@
 package dev.jmim.tensor.fast;
 
+import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
+import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.naive.NaiveBackend;
 
 /**
- * The default CPU backend: Vector API kernels on a fixed thread partition where they exist (the
- * F32 GEMM so far), the reference loops it inherits from {@link NaiveBackend} everywhere else.
+ * The default CPU backend: Vector API kernels on a fixed thread partition for F32 (GEMM,
+ * elementwise with broadcasting, reductions, fused softmax and layer_norm, copies and casts to and
+ * from F32), and the reference loops it inherits from {@link NaiveBackend} for everything else
+ * (other dtypes, gather/scatter, argsort, random).
  */
 public final class FastBackend extends NaiveBackend {
     private final Parallel parallel;
@@ -23,6 +28,78 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public int threads() {
         return parallel.threads();
+    }
+
+    @Override
+    public void copy(Tensor x, Tensor out) {
+        if (Elementwise.copies(x.dtype(), out.dtype())) {
+            Elementwise.copy(x, out, parallel);
+        } else {
+            super.copy(x, out);
+        }
+    }
+
+    @Override
+    public void fill(Tensor out, double value) {
+        if (out.dtype() == DType.F32) {
+            Elementwise.fill(out, (float) value, parallel);
+        } else {
+            super.fill(out, value);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        if (x.dtype() == DType.F32 && out.dtype() == DType.F32) {
+            Elementwise.unary(op, x, out, parallel);
+        } else {
+            super.unary(op, x, out);
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (a.dtype() == DType.F32 && b.dtype() == DType.F32) {
+            Elementwise.binary(op, a, b, out, parallel);
+        } else {
+            super.binary(op, a, b, out);
+        }
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        if (out.dtype() == DType.F32 && a.dtype() == DType.F32 && b.dtype() == DType.F32) {
+            Elementwise.where(cond, a, b, out, parallel);
+        } else {
+            super.where(cond, a, b, out);
+        }
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
+        if (x.dtype() == DType.F32 && x.numel() > 0) {
+            Reductions.reduce(op, x, reduced, out, parallel);
+        } else {
+            super.reduce(op, x, reduced, out);
+        }
+    }
+
+    @Override
+    public void softmax(Tensor x, boolean log, Tensor out) {
+        if (x.dtype() == DType.F32) {
+            RowKernels.softmax(x, log, out, parallel);
+        } else {
+            super.softmax(x, log, out);
+        }
+    }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out) {
+        if (x.dtype() == DType.F32) {
+            RowKernels.layerNorm(x, weight, bias, eps, out, parallel);
+        } else {
+            super.layerNorm(x, weight, bias, eps, out);
+        }
     }
 
     @Override

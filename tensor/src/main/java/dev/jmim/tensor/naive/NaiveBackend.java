@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.commons.numbers.gamma.Erf;
+import org.apache.commons.numbers.gamma.Erfc;
 
 /**
  * The reference CPU backend: one scalar loop per primitive, float math in double, integer math in
@@ -34,6 +35,7 @@ import org.apache.commons.numbers.gamma.Erf;
  * and the fast backend extends it, overriding the primitives it accelerates.
  */
 public class NaiveBackend implements Backend {
+    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
 
     @Override
     public String name() {
@@ -122,6 +124,7 @@ public class NaiveBackend implements Backend {
             case ABS -> Math.abs(v);
             case SIN -> Math.sin(v);
             case COS -> Math.cos(v);
+            case GELU -> Double.isNaN(v) ? v : 0.5 * v * Erfc.value(-v * INV_SQRT_2); // Φ(v) = erfc(−v/√2)/2
         };
     }
 
@@ -240,6 +243,66 @@ public class NaiveBackend implements Backend {
             case MAX -> Math.max(acc, v);
             case MIN -> Math.min(acc, v);
         };
+    }
+
+    @Override
+    public void softmax(Tensor x, boolean log, Tensor out) {
+        int n = x.dim() == 0 ? 1 : x.size(-1);
+        double[] row = new double[n];
+        forEachRow(x, out, row, () -> {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : row) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (double v : row) {
+                sum += Math.exp(v - max);
+            }
+            for (int i = 0; i < n; i++) {
+                row[i] = log ? row[i] - max - Math.log(sum) : Math.exp(row[i] - max) / sum;
+            }
+        });
+    }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out) {
+        int n = x.size(-1);
+        double[] row = new double[n];
+        forEachRow(x, out, row, () -> {
+            double mean = 0;
+            for (double v : row) {
+                mean += v;
+            }
+            mean /= n;
+            double variance = 0;
+            for (double v : row) {
+                variance += (v - mean) * (v - mean);
+            }
+            double r = 1.0 / Math.sqrt(variance / n + eps);
+            for (int i = 0; i < n; i++) {
+                double y = (row[i] - mean) * r;
+                y = weight == null
+                        ? y
+                        : y * getDouble(segment(weight), weight.dtype(), byteOffset(weight, new int[] {i}));
+                row[i] = bias == null ? y : y + getDouble(segment(bias), bias.dtype(), byteOffset(bias, new int[] {i}));
+            }
+        });
+    }
+
+    /** For each row of contiguous x: loads it into row, runs body, stores row into out's row. */
+    private static void forEachRow(Tensor x, Tensor out, double[] row, Runnable body) {
+        int n = row.length;
+        long rows = n == 0 ? 0 : x.numel() / n;
+        long size = x.dtype().byteSize();
+        for (long r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                row[i] = getDouble(segment(x), x.dtype(), (x.offset() + r * n + i) * size);
+            }
+            body.run();
+            for (int i = 0; i < n; i++) {
+                putDouble(segment(out), out.dtype(), (out.offset() + r * n + i) * size, row[i]);
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,210 @@
+package dev.jmim.tensor.fast;
+
+import static dev.jmim.tensor.fast.Lanes.F32;
+import static dev.jmim.tensor.fast.Lanes.L;
+import static dev.jmim.tensor.fast.Lanes.S;
+import static dev.jmim.tensor.fast.Lanes.load;
+import static dev.jmim.tensor.fast.Lanes.store;
+
+import dev.jmim.tensor.BinaryOp;
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.HalfFloats;
+import dev.jmim.tensor.HostStorage;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * F32 elementwise kernels over any strides (broadcast included): unary, binary (comparisons write
+ * BOOL), where, fill, and copies between F32 and the other dtypes. Each runs on the fixed element
+ * partition of {@link Strided#run}; elements are independent, so the partition never changes a bit.
+ */
+final class Elementwise {
+    private Elementwise() {}
+
+    static MemorySegment segment(Tensor t) {
+        return ((HostStorage) t.storage()).segment();
+    }
+
+    static void unary(UnaryOp op, Tensor x, Tensor out, Parallel parallel) {
+        MemorySegment xs = segment(x);
+        MemorySegment os = segment(out);
+        Strided loop = Strided.of(out.shape(), x, out);
+        long sx = loop.innerStride(0);
+        long so = loop.innerStride(1);
+        loop.run(parallel, (at, count) -> {
+            float[] buffer = new float[L];
+            for (int i = 0; i < count; i += L) {
+                FloatVector v = load(xs, at[0] + i * sx, sx, count - i, buffer);
+                store(apply(op, v), os, at[1] + i * so, so, count - i, buffer);
+            }
+        });
+    }
+
+    static FloatVector apply(UnaryOp op, FloatVector v) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case SQRT -> v.sqrt();
+            case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
+            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SIGMOID ->
+                FloatVector.broadcast(S, 1f)
+                        .div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case ERF -> VectorMath.erf(v);
+            case ABS -> v.abs();
+            case SIN -> v.lanewise(VectorOperators.SIN);
+            case COS -> v.lanewise(VectorOperators.COS);
+            case GELU -> VectorMath.gelu(v);
+        };
+    }
+
+    static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out, Parallel parallel) {
+        MemorySegment as = segment(a);
+        MemorySegment bs = segment(b);
+        MemorySegment os = segment(out);
+        Strided loop = Strided.of(out.shape(), a, b, out);
+        long sa = loop.innerStride(0);
+        long sb = loop.innerStride(1);
+        long so = loop.innerStride(2);
+        loop.run(parallel, (at, count) -> {
+            float[] buffer = new float[L];
+            for (int i = 0; i < count; i += L) {
+                FloatVector x = load(as, at[0] + i * sa, sa, count - i, buffer);
+                FloatVector y = load(bs, at[1] + i * sb, sb, count - i, buffer);
+                if (op.isComparison()) {
+                    Lanes.storeMask(x.compare(comparison(op), y), os, at[2] + i * so, so, count - i);
+                } else {
+                    store(apply(op, x, y), os, at[2] + i * so, so, count - i, buffer);
+                }
+            }
+        });
+    }
+
+    static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            case DIV -> x.div(y);
+            case POW -> x.lanewise(VectorOperators.POW, y);
+            case MAXIMUM -> x.max(y);
+            case MINIMUM -> x.min(y);
+            case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");
+        };
+    }
+
+    private static VectorOperators.Comparison comparison(BinaryOp op) {
+        return switch (op) {
+            case EQ -> VectorOperators.EQ;
+            case NE -> VectorOperators.NE;
+            case LT -> VectorOperators.LT;
+            case LE -> VectorOperators.LE;
+            case GT -> VectorOperators.GT;
+            case GE -> VectorOperators.GE;
+            default -> throw new IllegalArgumentException(op + " is not a comparison");
+        };
+    }
+
+    /** out = cond ? a : b with F32 a, b, out and BOOL cond. */
+    static void where(Tensor cond, Tensor a, Tensor b, Tensor out, Parallel parallel) {
+        MemorySegment cs = segment(cond);
+        MemorySegment as = segment(a);
+        MemorySegment bs = segment(b);
+        MemorySegment os = segment(out);
+        Strided loop = Strided.of(out.shape(), cond, a, b, out);
+        long sc = loop.innerStride(0);
+        long sa = loop.innerStride(1);
+        long sb = loop.innerStride(2);
+        long so = loop.innerStride(3);
+        loop.run(parallel, (at, count) -> {
+            for (int i = 0; i < count; i++) {
+                boolean pick = cs.get(ValueLayout.JAVA_BYTE, at[0] + i * sc) != 0;
+                float v = pick ? as.getAtIndex(F32, at[1] + i * sa) : bs.getAtIndex(F32, at[2] + i * sb);
+                os.setAtIndex(F32, at[3] + i * so, v);
+            }
+        });
+    }
+
+    static void fill(Tensor out, float value, Parallel parallel) {
+        MemorySegment os = segment(out);
+        Strided loop = Strided.of(out.shape(), out);
+        long so = loop.innerStride(0);
+        FloatVector v = FloatVector.broadcast(S, value);
+        loop.run(parallel, (at, count) -> {
+            float[] buffer = new float[L];
+            for (int i = 0; i < count; i += L) {
+                store(v, os, at[0] + i * so, so, count - i, buffer);
+            }
+        });
+    }
+
+    /** Whether {@link #copy} handles this pair of dtypes: equal dtypes, or F32 on one side. */
+    static boolean copies(DType from, DType to) {
+        return from == to || to == DType.F32 || from == DType.F32;
+    }
+
+    /**
+     * out = x elementwise. Equal dtypes copy bytes (contiguous runs in one bulk copy); otherwise one
+     * side is F32 and the other is converted the way the reference backend does (truncation toward
+     * zero into integers, round-to-nearest-even into BF16 and F16, != 0 into BOOL).
+     */
+    static void copy(Tensor x, Tensor out, Parallel parallel) {
+        MemorySegment xs = segment(x);
+        MemorySegment os = segment(out);
+        DType from = x.dtype();
+        DType to = out.dtype();
+        int width = from.byteSize();
+        Strided loop = Strided.of(out.shape(), x, out);
+        long sx = loop.innerStride(0);
+        long so = loop.innerStride(1);
+        loop.run(parallel, (at, count) -> {
+            if (from == to && sx == 1 && so == 1) {
+                MemorySegment.copy(xs, at[0] * width, os, at[1] * width, (long) count * width);
+            } else if (from == to) {
+                for (int i = 0; i < count; i++) {
+                    MemorySegment.copy(xs, (at[0] + i * sx) * width, os, (at[1] + i * so) * width, width);
+                }
+            } else if (to == DType.F32) {
+                for (int i = 0; i < count; i++) {
+                    os.setAtIndex(F32, at[1] + i * so, read(xs, from, at[0] + i * sx));
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    write(os, to, at[1] + i * so, xs.getAtIndex(F32, at[0] + i * sx));
+                }
+            }
+        });
+    }
+
+    private static float read(MemorySegment s, DType type, long index) {
+        return switch (type) {
+            case F32 -> s.getAtIndex(F32, index);
+            case F64 -> (float) s.getAtIndex(ValueLayout.JAVA_DOUBLE, index);
+            case BF16 -> HalfFloats.bf16ToFloat(s.getAtIndex(ValueLayout.JAVA_SHORT, index));
+            case F16 -> HalfFloats.f16ToFloat(s.getAtIndex(ValueLayout.JAVA_SHORT, index));
+            case I64 -> (float) (double) s.getAtIndex(ValueLayout.JAVA_LONG, index); // as the reference: via double
+            case I32 -> s.getAtIndex(ValueLayout.JAVA_INT, index);
+            case U8 -> s.get(ValueLayout.JAVA_BYTE, index) & 0xFF;
+            case BOOL -> s.get(ValueLayout.JAVA_BYTE, index) != 0 ? 1 : 0;
+        };
+    }
+
+    private static void write(MemorySegment s, DType type, long index, float v) {
+        switch (type) {
+            case F32 -> s.setAtIndex(F32, index, v);
+            case F64 -> s.setAtIndex(ValueLayout.JAVA_DOUBLE, index, v);
+            case BF16 -> s.setAtIndex(ValueLayout.JAVA_SHORT, index, HalfFloats.floatToBf16(v));
+            case F16 -> s.setAtIndex(ValueLayout.JAVA_SHORT, index, HalfFloats.floatToF16(v));
+            case I64 -> s.setAtIndex(ValueLayout.JAVA_LONG, index, (long) v);
+            case I32 -> s.setAtIndex(ValueLayout.JAVA_INT, index, (int) (long) v);
+            case U8 -> s.set(ValueLayout.JAVA_BYTE, index, (byte) (long) v);
+            case BOOL -> s.set(ValueLayout.JAVA_BYTE, index, (byte) (v != 0 ? 1 : 0));
+        }
+    }
+}

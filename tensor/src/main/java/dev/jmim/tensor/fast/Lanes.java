@@ -1,0 +1,67 @@
+package dev.jmim.tensor.fast;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Loads and stores of up to one vector of floats at any inner stride: 1 is a vector access (masked
+ * for a short tail), 0 a broadcast, anything else a gather through a small buffer. Every element
+ * therefore goes through the same lanewise math wherever it sits in a row, so a result never
+ * depends on where a thread's range happened to start.
+ */
+final class Lanes {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private Lanes() {}
+
+    /** Up to L floats from element offset at, stride apart; lanes at and beyond count are 0. */
+    static FloatVector load(MemorySegment s, long at, long stride, int count, float[] buffer) {
+        if (stride == 1) {
+            return count >= L
+                    ? FloatVector.fromMemorySegment(S, s, at * 4, ORDER)
+                    : FloatVector.fromMemorySegment(S, s, at * 4, ORDER, S.indexInRange(0, count));
+        }
+        if (stride == 0) {
+            return FloatVector.broadcast(S, s.getAtIndex(F32, at));
+        }
+        int n = Math.min(count, L);
+        for (int i = 0; i < n; i++) {
+            buffer[i] = s.getAtIndex(F32, at + i * stride);
+        }
+        java.util.Arrays.fill(buffer, n, L, 0f);
+        return FloatVector.fromArray(S, buffer, 0);
+    }
+
+    /** The first min(count, L) lanes of v to element offset at, stride apart. */
+    static void store(FloatVector v, MemorySegment s, long at, long stride, int count, float[] buffer) {
+        if (stride == 1) {
+            if (count >= L) {
+                v.intoMemorySegment(s, at * 4, ORDER);
+            } else {
+                v.intoMemorySegment(s, at * 4, ORDER, S.indexInRange(0, count));
+            }
+            return;
+        }
+        v.intoArray(buffer, 0);
+        int n = Math.min(count, L);
+        for (int i = 0; i < n; i++) {
+            s.setAtIndex(F32, at + i * stride, buffer[i]);
+        }
+    }
+
+    /** The first min(count, L) lanes of a mask as BOOL bytes (0 or 1). */
+    static void storeMask(VectorMask<Float> m, MemorySegment s, long at, long stride, int count) {
+        long bits = m.toLong();
+        int n = Math.min(count, L);
+        for (int i = 0; i < n; i++) {
+            s.set(ValueLayout.JAVA_BYTE, at + i * stride, (byte) ((bits >>> i) & 1));
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.jmim.tensor.fast;
+
+import static dev.jmim.tensor.fast.Lanes.L;
+import static dev.jmim.tensor.fast.Lanes.S;
+import static dev.jmim.tensor.fast.Lanes.load;
+import static dev.jmim.tensor.fast.Lanes.store;
+
+import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 sum, max and min over any set of dims. The input's dims are collapsed (size 1 dropped,
+ * neighbours with the same role and compatible strides merged), then one of two loops runs:
+ *
+ * <ul>
+ *   <li><b>rows</b>, when the innermost dim is reduced (a loss mean, a layer-norm statistic): each
+ *       output is one vector accumulator over its reduced elements, folded in lane order at the end;
+ *   <li><b>columns</b>, when the innermost dim is kept (a bias gradient summed over the batch):
+ *       accumulators for chunks of up to 1024 outputs stay in L1 while every reduced row is added in.
+ * </ul>
+ *
+ * Sums accumulate in double, as the reference backend does (a million float terms keep 7 digits),
+ * at no cost in a loop bound by memory bandwidth; max and min stay in float, where they are exact.
+ *
+ * Each output is owned by one thread and summed in a fixed order, so results do not depend on the
+ * thread count.
+ */
+final class Reductions {
+    private static final int COLUMN_CHUNK = 1024;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    private Reductions() {}
+
+    /** The collapsed loop: sizes, the input's strides, and which dims are reduced. */
+    private record Dims(int[] size, long[] stride, boolean[] reduced) {
+        static Dims of(Tensor x, boolean[] reducedDims) {
+            int rank = x.dim();
+            int[] size = new int[rank];
+            long[] stride = new long[rank];
+            boolean[] reduced = new boolean[rank];
+            int n = 0;
+            for (int d = 0; d < rank; d++) {
+                if (x.size(d) == 1) {
+                    continue;
+                }
+                if (n > 0 && reduced[n - 1] == reducedDims[d] && stride[n - 1] == x.stride(d) * x.size(d)) {
+                    size[n - 1] *= x.size(d);
+                    stride[n - 1] = x.stride(d);
+                } else {
+                    size[n] = x.size(d);
+                    stride[n] = x.stride(d);
+                    reduced[n] = reducedDims[d];
+                    n++;
+                }
+            }
+            return new Dims(
+                    java.util.Arrays.copyOf(size, n),
+                    java.util.Arrays.copyOf(stride, n),
+                    java.util.Arrays.copyOf(reduced, n));
+        }
+
+        /** The sizes and strides of the dims with the given role, in order. */
+        int[] sizes(boolean role) {
+            return java.util.stream.IntStream.range(0, size.length)
+                    .filter(d -> reduced[d] == role)
+                    .map(d -> size[d])
+                    .toArray();
+        }
+
+        long[] strides(boolean role) {
+            return java.util.stream.IntStream.range(0, size.length)
+                    .filter(d -> reduced[d] == role)
+                    .mapToLong(d -> stride[d])
+                    .toArray();
+        }
+    }
+
+    static void reduce(ReduceOp op, Tensor x, boolean[] reducedDims, Tensor out, Parallel parallel) {
+        Dims dims = Dims.of(x, reducedDims);
+        int rank = dims.size().length;
+        if (rank == 0 || dims.reduced()[rank - 1]) {
+            rows(op, x, dims, out, parallel);
+        } else {
+            columns(op, x, dims, out, parallel);
+        }
+    }
+
+    private static void rows(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
+        MemorySegment xs = Elementwise.segment(x);
+        MemorySegment os = Elementwise.segment(out);
+        int[] keptSize = dims.sizes(false);
+        long[] keptStride = dims.strides(false);
+        int[] outer = dims.sizes(true);
+        long[] outerStride = dims.strides(true);
+        int inner = outer.length == 0 ? 1 : outer[outer.length - 1];
+        long innerStride = outer.length == 0 ? 1 : outerStride[outer.length - 1];
+        int[] reducedOuter = java.util.Arrays.copyOf(outer, Math.max(0, outer.length - 1));
+        long outputs = product(keptSize);
+        int parts = x.numel() < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), outputs);
+        float identity = identity(op);
+        parallel.run(parts, part -> {
+            float[] buffer = new float[L];
+            long first = outputs * part / parts;
+            long last = outputs * (part + 1) / parts;
+            int[] counter = new int[reducedOuter.length];
+            for (long o = first; o < last; o++) {
+                long base = x.offset() + offsetOf(o, keptSize, keptStride);
+                FloatVector acc = FloatVector.broadcast(S, identity);
+                DoubleVector low = DoubleVector.zero(D);
+                DoubleVector high = DoubleVector.zero(D);
+                java.util.Arrays.fill(counter, 0);
+                long rowBase = base;
+                do {
+                    for (int i = 0; i < inner; i += L) {
+                        FloatVector v = load(xs, rowBase + i * innerStride, innerStride, inner - i, buffer);
+                        if (op == ReduceOp.SUM) {
+                            low = low.add(v.convertShape(VectorOperators.F2D, D, 0));
+                            high = high.add(v.convertShape(VectorOperators.F2D, D, 1));
+                        } else {
+                            if (inner - i < L) {
+                                v = v.blend(
+                                        identity, S.indexInRange(0, inner - i).not());
+                            }
+                            acc = combine(op, acc, v);
+                        }
+                    }
+                    rowBase = next(counter, reducedOuter, outerStride, rowBase);
+                } while (rowBase != Long.MIN_VALUE);
+                float result;
+                if (op == ReduceOp.SUM) {
+                    result = (float) (low.reduceLanes(VectorOperators.ADD) + high.reduceLanes(VectorOperators.ADD));
+                } else {
+                    acc.intoArray(buffer, 0);
+                    result = buffer[0];
+                    for (int lane = 1; lane < L; lane++) {
+                        result = combine(op, result, buffer[lane]);
+                    }
+                }
+                os.setAtIndex(Lanes.F32, out.offset() + o, result);
+            }
+        });
+    }
+
+    private static void columns(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
+        MemorySegment xs = Elementwise.segment(x);
+        MemorySegment os = Elementwise.segment(out);
+        int[] keptSize = dims.sizes(false);
+        long[] keptStride = dims.strides(false);
+        int width = keptSize[keptSize.length - 1];
+        long widthStride = keptStride[keptStride.length - 1];
+        int[] outerKept = java.util.Arrays.copyOf(keptSize, keptSize.length - 1);
+        long[] outerKeptStride = java.util.Arrays.copyOf(keptStride, keptStride.length - 1);
+        int[] reducedSize = dims.sizes(true);
+        long[] reducedStride = dims.strides(true);
+        int chunks = (width + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
+        long items = product(outerKept) * chunks;
+        int parts = x.numel() < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), items);
+        parallel.run(parts, part -> {
+            float[] buffer = new float[L];
+            double[] sums = new double[COLUMN_CHUNK + L];
+            int[] counter = new int[reducedSize.length];
+            for (long item = items * part / parts; item < items * (part + 1) / parts; item++) {
+                long row = item / chunks;
+                int from = (int) (item % chunks) * COLUMN_CHUNK;
+                int count = Math.min(COLUMN_CHUNK, width - from);
+                long target = out.offset() + row * width + from;
+                long base = x.offset() + offsetOf(row, outerKept, outerKeptStride) + from * widthStride;
+                java.util.Arrays.fill(counter, 0);
+                java.util.Arrays.fill(sums, 0);
+                boolean first = true;
+                long at = base;
+                do {
+                    for (int i = 0; i < count; i += L) {
+                        FloatVector v = load(xs, at + i * widthStride, widthStride, count - i, buffer);
+                        if (op == ReduceOp.SUM) {
+                            int h = D.length();
+                            DoubleVector.fromArray(D, sums, i)
+                                    .add(v.convertShape(VectorOperators.F2D, D, 0))
+                                    .intoArray(sums, i);
+                            DoubleVector.fromArray(D, sums, i + h)
+                                    .add(v.convertShape(VectorOperators.F2D, D, 1))
+                                    .intoArray(sums, i + h);
+                            continue;
+                        }
+                        if (!first) {
+                            v = combine(op, load(os, target + i, 1, count - i, buffer), v);
+                        }
+                        store(v, os, target + i, 1, count - i, buffer);
+                    }
+                    first = false;
+                    at = next(counter, reducedSize, reducedStride, at);
+                } while (at != Long.MIN_VALUE);
+                if (op == ReduceOp.SUM) {
+                    for (int j = 0; j < count; j++) {
+                        os.setAtIndex(Lanes.F32, target + j, (float) sums[j]);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Advances an odometer over sizes and returns the offset moved by the strides, or
+     * Long.MIN_VALUE once it wraps (so a loop over zero dims runs exactly once).
+     */
+    private static long next(int[] counter, int[] sizes, long[] strides, long offset) {
+        for (int d = counter.length - 1; d >= 0; d--) {
+            offset += strides[d];
+            if (++counter[d] < sizes[d]) {
+                return offset;
+            }
+            offset -= sizes[d] * strides[d];
+            counter[d] = 0;
+        }
+        return Long.MIN_VALUE;
+    }
+
+    private static long offsetOf(long linear, int[] sizes, long[] strides) {
+        long offset = 0;
+        for (int d = sizes.length - 1; d >= 0; d--) {
+            offset += (linear % sizes[d]) * strides[d];
+            linear /= sizes[d];
+        }
+        return offset;
+    }
+
+    private static long product(int[] sizes) {
+        long n = 1;
+        for (int s : sizes) {
+            n *= s;
+        }
+        return n;
+    }
+
+    private static float identity(ReduceOp op) {
+        return switch (op) {
+            case SUM -> 0f;
+            case MAX -> Float.NEGATIVE_INFINITY;
+            case MIN -> Float.POSITIVE_INFINITY;
+        };
+    }
+
+    private static FloatVector combine(ReduceOp op, FloatVector acc, FloatVector v) {
+        return switch (op) {
+            case SUM -> acc.add(v);
+            case MAX -> acc.max(v);
+            case MIN -> acc.min(v);
+        };
+    }
+
+    private static float combine(ReduceOp op, float acc, float v) {
+        return switch (op) {
+            case SUM -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
+    }
+}
