@@ -29,7 +29,8 @@ final class Lanes {
                     : FloatVector.fromMemorySegment(S, s, at * 4, ORDER, S.indexInRange(0, count));
         }
         if (stride == 0) {
-            return FloatVector.broadcast(S, s.getAtIndex(F32, at));
+            FloatVector v = FloatVector.broadcast(S, s.getAtIndex(F32, at));
+            return count >= L ? v : v.blend(0f, S.indexInRange(0, count).not());
         }
         int n = Math.min(count, L);
         for (int i = 0; i < n; i++) {

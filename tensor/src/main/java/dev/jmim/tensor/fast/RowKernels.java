@@ -81,7 +81,7 @@ final class RowKernels {
             for (int i = 0; i < n; i += L) {
                 sumV = sumV.add(load(xs, xa + i, 1, n - i, buffer));
             }
-            float mean = fold(sumV, buffer, false) / n;
+            float mean = (float) (foldInDouble(sumV, buffer) / n);
             FloatVector squares = FloatVector.zero(S);
             for (int i = 0; i < n; i += L) {
                 FloatVector c = load(xs, xa + i, 1, n - i, buffer).sub(mean);
@@ -90,8 +90,8 @@ final class RowKernels {
                 }
                 squares = c.fma(c, squares);
             }
-            float variance = fold(squares, buffer, false) / n;
-            float r = (float) (1.0 / Math.sqrt((float) (variance + eps)));
+            double variance = foldInDouble(squares, buffer) / n;
+            float r = (float) (1.0 / Math.sqrt(variance + eps));
             for (int i = 0; i < n; i += L) {
                 FloatVector y = load(xs, xa + i, 1, n - i, buffer).sub(mean).mul(r);
                 if (ws != null) {
@@ -118,6 +118,16 @@ final class RowKernels {
                 body.run(row, buffer);
             }
         });
+    }
+
+    /** The lanes of v summed in double, in lane order. */
+    private static double foldInDouble(FloatVector v, float[] buffer) {
+        v.intoArray(buffer, 0);
+        double acc = 0;
+        for (int lane = 0; lane < L; lane++) {
+            acc += buffer[lane];
+        }
+        return acc;
     }
 
     /** The lanes of v folded in lane order: the maximum (NaN wins) or the sum. */

@@ -1,0 +1,332 @@
+package dev.jmim.tensor.fast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import dev.jmim.tensor.BinaryOp;
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Device;
+import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.naive.NaiveBackend;
+import dev.jmim.tensor.random.Generator;
+import java.util.Arrays;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * Property: every fast kernel equals the reference backend on generated operands — shapes of rank
+ * 0 to 3 with sizes 0, 1, odd, prime and past the vector width, one large shape that takes the
+ * 2-thread path, and operands that are contiguous, transposed, strided (every other element) or
+ * broadcast (stride 0) — within a tolerance stated per op below, and gives the same bits on 1 and 2
+ * threads. QuickTheories shrinks a failing case towards the smallest shape and simplest view.
+ *
+ * <p>Tolerances, in float ulps of the reference value (|Δ| ≤ n·ulp(ref)):
+ *
+ * <ul>
+ *   <li>0 — copies, casts, fill, where, max/min, neg, abs, sqrt, add, sub, mul, div, comparisons:
+ *       IEEE float arithmetic rounds once, like the reference's double result rounded to float;
+ *   <li>2 — reciprocal, rsqrt, sigmoid (two roundings);
+ *   <li>4 — exp, log, tanh, sin, cos, pow (the JDK's vector math library) and erf; 8 — GELU
+ *       ({@link VectorMath}: erfc's fit, two exps and three products); an absolute floor of 2⁻²⁴
+ *       for erf, sin and cos near their zeros and of 8·2⁻¹²⁶ elsewhere (subnormal results);
+ *   <li>sums: 1 ulp plus 2⁻⁴⁰·Σ|x| (both backends accumulate in double);
+ *   <li>softmax, log-softmax: 8 ulps plus 2⁻²² (2⁻²⁰ for log); layer_norm: 8 ulps plus
+ *       2⁻²⁰·max|x|·max r·max(1, max|w|), the float rounding of x − mean amplified by r = 1/√(σ² + eps).
+ * </ul>
+ */
+class FastKernelsDifferentialTest {
+    private static final int[] SIZES = {0, 1, 2, 3, 5, 7, 8, 9, 16, 17, 31, 64};
+    private static final int[] LARGE = {37, 1031}; // 38 147 elements: past the 2-thread threshold
+    private static final FastBackend ONE_THREAD = new FastBackend(1);
+    private static final FastBackend TWO_THREADS = new FastBackend(2);
+    private static final NaiveBackend REFERENCE = new NaiveBackend();
+    private static final int EXAMPLES = 60;
+
+    enum View {
+        CONTIGUOUS,
+        TRANSPOSED,
+        STRIDED,
+        BROADCAST
+    }
+
+    record Layout(int[] shape, View view, int seed) {
+        @Override
+        public String toString() {
+            return Arrays.toString(shape) + " " + view + " seed " + seed;
+        }
+
+        /** A float operand of this shape and view, values from values(randn) on a dense base. */
+        Tensor operand(int which, Function<Tensor, Tensor> values) {
+            Generator g = new Generator(seed * 31L + which);
+            int rank = shape.length;
+            return switch (rank == 0 ? View.CONTIGUOUS : view) {
+                case CONTIGUOUS -> values.apply(Tensor.randn(g, shape));
+                case TRANSPOSED -> {
+                    int[] reversed = new int[rank];
+                    int[] order = new int[rank];
+                    for (int d = 0; d < rank; d++) {
+                        reversed[d] = shape[rank - 1 - d];
+                        order[d] = rank - 1 - d;
+                    }
+                    yield values.apply(Tensor.randn(g, reversed)).permute(order);
+                }
+                case STRIDED -> {
+                    int[] wide = shape.clone();
+                    wide[rank - 1] = 2 * shape[rank - 1] + 1;
+                    yield values.apply(Tensor.randn(g, wide)).slice(rank - 1, 1, wide[rank - 1], 2);
+                }
+                case BROADCAST -> {
+                    int[] narrow = shape.clone();
+                    for (int d = 0; d < rank; d++) {
+                        if (((seed + which) >> d & 1) == 1) {
+                            narrow[d] = 1;
+                        }
+                    }
+                    yield values.apply(Tensor.randn(g, narrow)).expand(shape);
+                }
+            };
+        }
+    }
+
+    private static Gen<Layout> layouts() {
+        Gen<Integer> size = integers().between(0, SIZES.length - 1).map(i -> SIZES[i]);
+        Gen<int[]> shape = integers().between(0, 4).zip(size, size, size, (rank, a, b, c) -> switch (rank) {
+            case 0 -> new int[0];
+            case 1 -> new int[] {a};
+            case 2 -> new int[] {a, b};
+            case 3 -> new int[] {a, b, c};
+            default -> LARGE.clone();
+        });
+        return shape.zip(
+                integers().between(0, View.values().length - 1),
+                integers().between(0, 1000),
+                (s, v, seed) -> new Layout(s, View.values()[v], seed));
+    }
+
+    @Test
+    void unaryOpsMatchTheReference() {
+        qt().withFixedSeed(11L)
+                .withExamples(EXAMPLES)
+                .forAll(layouts(), integers().between(0, UnaryOp.values().length - 1))
+                .checkAssert((layout, o) -> {
+                    UnaryOp op = UnaryOp.values()[o];
+                    boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.RSQRT;
+                    Tensor x = layout.operand(0, t -> positive ? t.abs().add(0.05) : t.mul(4));
+                    Tensor[] outs = outputs(DType.F32, layout.shape());
+                    ONE_THREAD.unary(op, x, outs[0]);
+                    TWO_THREADS.unary(op, x, outs[1]);
+                    REFERENCE.unary(op, x, outs[2]);
+                    check(op + " on " + layout, outs, ulps(op), floor(op));
+                });
+    }
+
+    @Test
+    void unaryOpsAgreeOnSpecialValues() {
+        float[] special = {
+            0f,
+            -0f,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            1e-30f,
+            -1e-30f,
+            1e30f,
+            -1e30f,
+            88.7f,
+            -88.7f,
+            -104f,
+            0.5f,
+            1f,
+            -1f,
+            1.0001f,
+            3.9f,
+            -5f,
+            10f,
+            -10f,
+            -26f
+        };
+        for (UnaryOp op : UnaryOp.values()) {
+            Tensor x = Tensor.of(special);
+            Tensor[] outs = outputs(DType.F32, x.shape());
+            ONE_THREAD.unary(op, x, outs[0]);
+            TWO_THREADS.unary(op, x, outs[1]);
+            REFERENCE.unary(op, x, outs[2]);
+            check(op + " on special values " + Arrays.toString(special), outs, ulps(op), floor(op));
+        }
+    }
+
+    @Test
+    void binaryOpsMatchTheReference() {
+        qt().withFixedSeed(12L)
+                .withExamples(EXAMPLES)
+                .forAll(layouts(), integers().between(0, BinaryOp.values().length - 1))
+                .checkAssert((layout, o) -> {
+                    BinaryOp op = BinaryOp.values()[o];
+                    Tensor a =
+                            layout.operand(0, t -> op == BinaryOp.POW ? t.abs().add(0.1) : t);
+                    Tensor b = new Layout(layout.shape(), View.values()[layout.seed() % 4], layout.seed() + 1)
+                            .operand(1, t -> op.isComparison() ? t.maximum(Tensor.scalar(0)) : t);
+                    Tensor[] outs = outputs(op.isComparison() ? DType.BOOL : DType.F32, layout.shape());
+                    ONE_THREAD.binary(op, a, b, outs[0]);
+                    TWO_THREADS.binary(op, a, b, outs[1]);
+                    REFERENCE.binary(op, a, b, outs[2]);
+                    if (op.isComparison()) {
+                        assertArrayEquals(outs[2].toBooleanArray(), outs[0].toBooleanArray(), op + " on " + layout);
+                        assertArrayEquals(outs[0].toBooleanArray(), outs[1].toBooleanArray(), op + " 1 vs 2 threads");
+                    } else {
+                        check(op + " on " + layout, outs, op == BinaryOp.POW ? 4 : 0, 0);
+                    }
+                });
+    }
+
+    @Test
+    void whereFillAndCopiesMatchTheReference() {
+        qt().withFixedSeed(13L)
+                .withExamples(EXAMPLES)
+                .forAll(layouts(), integers().between(0, DType.values().length - 1))
+                .checkAssert((layout, d) -> {
+                    Tensor cond = layout.operand(0, t -> t.gt(0));
+                    Tensor a = layout.operand(1, t -> t);
+                    Tensor b = new Layout(layout.shape(), View.BROADCAST, layout.seed()).operand(2, t -> t);
+                    Tensor[] outs = outputs(DType.F32, layout.shape());
+                    ONE_THREAD.where(cond, a, b, outs[0]);
+                    TWO_THREADS.where(cond, a, b, outs[1]);
+                    REFERENCE.where(cond, a, b, outs[2]);
+                    check("where on " + layout, outs, 0, 0);
+
+                    Tensor[] filled = {layout.operand(3, t -> t), layout.operand(3, t -> t), layout.operand(3, t -> t)};
+                    Tensor[] bases = Arrays.stream(filled).map(t -> t).toArray(Tensor[]::new);
+                    if (layout.view() != View.BROADCAST) { // fill writes; a broadcast view aliases itself
+                        ONE_THREAD.fill(filled[0], -2.5);
+                        TWO_THREADS.fill(filled[1], -2.5);
+                        REFERENCE.fill(filled[2], -2.5);
+                        check("fill on " + layout, bases, 0, 0);
+                    }
+
+                    DType other = DType.values()[d];
+                    Tensor source = layout.operand(4, t -> t.mul(100));
+                    Tensor[] there = outputs(other, layout.shape());
+                    ONE_THREAD.copy(source, there[0]);
+                    TWO_THREADS.copy(source, there[1]);
+                    REFERENCE.copy(source, there[2]);
+                    Tensor[] back = outputs(DType.F32, layout.shape());
+                    ONE_THREAD.copy(there[2], back[0]);
+                    TWO_THREADS.copy(there[2], back[1]);
+                    REFERENCE.copy(there[2], back[2]);
+                    for (Tensor[] t : new Tensor[][] {there, back}) {
+                        Tensor[] asF64 =
+                                Arrays.stream(t).map(x -> x.to(DType.F64)).toArray(Tensor[]::new);
+                        assertArrayEquals(asF64[2].toDoubleArray(), asF64[0].toDoubleArray(), "copy F32↔" + other);
+                        assertArrayEquals(asF64[0].toDoubleArray(), asF64[1].toDoubleArray(), "copy 1 vs 2 threads");
+                    }
+                });
+    }
+
+    @Test
+    void reductionsMatchTheReference() {
+        qt().withFixedSeed(14L)
+                .withExamples(EXAMPLES)
+                .forAll(layouts(), integers().between(0, 3 * 16 - 1))
+                .checkAssert((layout, choice) -> {
+                    ReduceOp op = ReduceOp.values()[choice % 3];
+                    int rank = layout.shape().length;
+                    boolean[] reduced = new boolean[rank];
+                    int[] outShape = layout.shape().clone();
+                    for (int d = 0; d < rank; d++) {
+                        reduced[d] = (choice / 3 >> d & 1) == 1;
+                        outShape[d] = reduced[d] ? 1 : outShape[d];
+                    }
+                    Tensor x = layout.operand(0, t -> t);
+                    if (x.numel() == 0) {
+                        return; // the fast backend hands empty inputs to the reference
+                    }
+                    Tensor[] outs = outputs(DType.F32, outShape);
+                    ONE_THREAD.reduce(op, x, reduced, outs[0]);
+                    TWO_THREADS.reduce(op, x, reduced, outs[1]);
+                    REFERENCE.reduce(op, x, reduced, outs[2]);
+                    double floor = op == ReduceOp.SUM ? 0x1p-40 * x.abs().sum().item() : 0;
+                    check(
+                            op + " over " + Arrays.toString(reduced) + " of " + layout,
+                            outs,
+                            op == ReduceOp.SUM ? 1 : 0,
+                            floor);
+                });
+    }
+
+    @Test
+    void softmaxAndLayerNormMatchTheReference() {
+        qt().withFixedSeed(15L).withExamples(EXAMPLES).forAll(layouts()).checkAssert(layout -> {
+            int[] shape = layout.shape().length == 0 ? new int[] {1} : layout.shape();
+            Tensor x = layout.operand(0, t -> t.mul(3)).contiguous().view(shape);
+            int n = shape[shape.length - 1];
+            for (boolean log : new boolean[] {false, true}) {
+                Tensor[] outs = outputs(DType.F32, shape);
+                ONE_THREAD.softmax(x, log, outs[0]);
+                TWO_THREADS.softmax(x, log, outs[1]);
+                REFERENCE.softmax(x, log, outs[2]);
+                check((log ? "log_softmax" : "softmax") + " on " + layout, outs, 8, log ? 0x1p-20 : 0x1p-22);
+            }
+            if (x.numel() == 0) {
+                return;
+            }
+            Generator g = new Generator(layout.seed());
+            Tensor weight = layout.seed() % 3 == 0 ? null : Tensor.randn(g, n);
+            Tensor bias = layout.seed() % 2 == 0 ? null : Tensor.randn(g, n);
+            Tensor[] outs = outputs(DType.F32, shape);
+            ONE_THREAD.layerNorm(x, weight, bias, 1e-5, outs[0]);
+            TWO_THREADS.layerNorm(x, weight, bias, 1e-5, outs[1]);
+            REFERENCE.layerNorm(x, weight, bias, 1e-5, outs[2]);
+            double maxR =
+                    1 / x.var(new int[] {-1}, 0, false).min().add(1e-5).sqrt().item();
+            double maxW = weight == null ? 1 : Math.max(1, weight.abs().max().item());
+            check("layer_norm on " + layout, outs, 8, 0x1p-20 * x.abs().max().item() * maxR * maxW);
+        });
+    }
+
+    private static Tensor[] outputs(DType dtype, int[] shape) {
+        return new Tensor[] {
+            Tensor.zeros(dtype, Device.CPU, shape),
+            Tensor.zeros(dtype, Device.CPU, shape),
+            Tensor.zeros(dtype, Device.CPU, shape)
+        };
+    }
+
+    private static int ulps(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, SQRT -> 0;
+            case RECIPROCAL, RSQRT, SIGMOID -> 2;
+            case EXP, LOG, TANH, SIN, COS, ERF -> 4;
+            case GELU -> 8;
+        };
+    }
+
+    /** Near zeros of the function a relative bound means nothing; subnormal results have few digits. */
+    private static double floor(UnaryOp op) {
+        return op == UnaryOp.ERF || op == UnaryOp.SIN || op == UnaryOp.COS ? 0x1p-24 : 8 * Float.MIN_NORMAL;
+    }
+
+    /**
+     * outs = {fast on 1 thread, fast on 2 threads, reference}: 1 and 2 threads give equal bits, and
+     * each fast element is within ulps·ulp(ref) + floor of the reference (NaN where it is NaN).
+     */
+    private static void check(String what, Tensor[] outs, int ulps, double floor) {
+        float[] one = outs[0].toFloatArray();
+        float[] two = outs[1].toFloatArray();
+        float[] ref = outs[2].toFloatArray();
+        assertArrayEquals(one, two, what + ": 1 and 2 threads must give the same bits");
+        for (int i = 0; i < ref.length; i++) {
+            boolean ok = Float.isNaN(ref[i])
+                    ? Float.isNaN(one[i])
+                    : one[i] == ref[i] || Math.abs((double) one[i] - ref[i]) <= ulps * Math.ulp(ref[i]) + floor;
+            if (!ok) {
+                throw new AssertionError(what + ": element " + i + " fast " + one[i] + " reference " + ref[i]
+                        + " differs by " + Math.abs((double) one[i] - ref[i]) / Math.ulp(ref[i]) + " ulps (allowed "
+                        + ulps + " + " + floor + ")");
+            }
+        }
+    }
+}
