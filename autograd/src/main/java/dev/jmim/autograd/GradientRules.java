@@ -17,7 +17,6 @@ import dev.jmim.tensor.Tensor;
  */
 final class GradientRules {
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-    private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
     private GradientRules() {}
@@ -61,11 +60,13 @@ final class GradientRules {
             case TANH -> g.mul(out.mul(out).neg().add(1)); // 1 - tanh²
             case SIGMOID -> g.mul(out.mul(out.neg().add(1))); // σ(1 - σ)
             case ERF -> g.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)); // 2/√π·e^(-x²)
-            case GELU -> { // (x·Φ(x))' = Φ(x) + x·φ(x)
-                Tensor cdf = x.mul(INV_SQRT_2).erf().add(1).mul(0.5);
-                Tensor pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
-                yield g.mul(cdf.add(x.mul(pdf)));
-            }
+            case GELU -> g.mul(x.geluDerivative()); // (x·Φ(x))' = Φ(x) + x·φ(x)
+            case GELU_DERIVATIVE -> // (Φ + x·φ)' = φ·(2 − x²)
+                g.mul(x.mul(x)
+                        .mul(-0.5)
+                        .exp()
+                        .mul(INV_SQRT_2PI)
+                        .mul(x.mul(x).neg().add(2)));
             case ABS -> g.mul(x.gt(0).to(x.dtype()).sub(x.lt(0).to(x.dtype()))); // sign(x), 0 at 0
             case SIN -> g.mul(x.cos());
             case COS -> g.mul(x.sin()).neg();

@@ -788,6 +788,11 @@ public final class Tensor {
         return Ops.unary(UnaryOp.GELU, this);
     }
 
+    /** d gelu(x)/dx = Φ(x) + x·φ(x), elementwise (GELU's gradient rule uses it; differentiable itself). */
+    public Tensor geluDerivative() {
+        return Ops.unary(UnaryOp.GELU_DERIVATIVE, this);
+    }
+
     // ---------------------------------------------------------------- reading values
 
     public float[] toFloatArray() {

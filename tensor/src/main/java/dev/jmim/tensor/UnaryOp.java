@@ -15,7 +15,9 @@ public enum UnaryOp {
     SIN,
     COS,
     /** Exact GELU, x·Φ(x) = x·(1 + erf(x/√2))/2. */
-    GELU;
+    GELU,
+    /** GELU's derivative Φ(x) + x·φ(x): one pass for GELU's gradient instead of eight primitives. */
+    GELU_DERIVATIVE;
 
     /** NEG and ABS keep integer dtypes; the others are float functions. */
     public boolean keepsIntegers() {

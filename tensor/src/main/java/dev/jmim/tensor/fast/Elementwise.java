@@ -2,6 +2,7 @@ package dev.jmim.tensor.fast;
 
 import static dev.jmim.tensor.fast.Lanes.F32;
 import static dev.jmim.tensor.fast.Lanes.L;
+import static dev.jmim.tensor.fast.Lanes.ORDER;
 import static dev.jmim.tensor.fast.Lanes.S;
 import static dev.jmim.tensor.fast.Lanes.load;
 import static dev.jmim.tensor.fast.Lanes.store;
@@ -23,6 +24,8 @@ import jdk.incubator.vector.VectorOperators;
  * partition of {@link Strided#run}; elements are independent, so the partition never changes a bit.
  */
 final class Elementwise {
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+
     private Elementwise() {}
 
     static MemorySegment segment(Tensor t) {
@@ -35,13 +38,75 @@ final class Elementwise {
         Strided loop = Strided.of(out.shape(), x, out);
         long sx = loop.innerStride(0);
         long so = loop.innerStride(1);
+        boolean dense = sx == 1 && so == 1;
         loop.run(parallel, (at, count) -> {
-            float[] buffer = new float[L];
-            for (int i = 0; i < count; i += L) {
-                FloatVector v = load(xs, at[0] + i * sx, sx, count - i, buffer);
-                store(apply(op, v), os, at[1] + i * so, so, count - i, buffer);
+            int full = dense ? count - count % L : 0;
+            long x0 = at[0] * 4;
+            long o0 = at[1] * 4;
+            switch (op) {
+                case ERF -> erfDense(xs, x0, os, o0, full);
+                case GELU -> geluDense(xs, x0, os, o0, full);
+                case GELU_DERIVATIVE -> geluDerivativeDense(xs, x0, os, o0, full);
+                default -> unaryDense(op, xs, x0, os, o0, full);
             }
+            unaryStrided(op, xs, at[0] + full * sx, sx, os, at[1] + full * so, so, count - full);
         });
+    }
+
+    // Hot loops are straight-line: one vector load, the function, one store. A vector that flows
+    // through a merge (a ternary, a switch expression, a helper with several returns) or across a
+    // call C2 did not inline is boxed, a heap allocation per vector; that ran NEG at 3 ns per
+    // element. The long polynomial functions get a loop each, so that one compilation unit never
+    // holds them all and overruns the inlining budget (bench/NOTES.md).
+
+    private static void unaryDense(UnaryOp op, MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        for (long i = 0; i < count * 4L; i += L * 4L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER);
+            switch (op) {
+                case NEG -> v.neg().intoMemorySegment(os, o0 + i, ORDER);
+                case EXP -> v.lanewise(VectorOperators.EXP).intoMemorySegment(os, o0 + i, ORDER);
+                case LOG -> v.lanewise(VectorOperators.LOG).intoMemorySegment(os, o0 + i, ORDER);
+                case SQRT -> v.sqrt().intoMemorySegment(os, o0 + i, ORDER);
+                case RSQRT -> ONE.div(v.sqrt()).intoMemorySegment(os, o0 + i, ORDER);
+                case RECIPROCAL -> ONE.div(v).intoMemorySegment(os, o0 + i, ORDER);
+                case TANH -> v.lanewise(VectorOperators.TANH).intoMemorySegment(os, o0 + i, ORDER);
+                case SIGMOID ->
+                    ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoMemorySegment(os, o0 + i, ORDER);
+                case ABS -> v.abs().intoMemorySegment(os, o0 + i, ORDER);
+                case SIN -> v.lanewise(VectorOperators.SIN).intoMemorySegment(os, o0 + i, ORDER);
+                case COS -> v.lanewise(VectorOperators.COS).intoMemorySegment(os, o0 + i, ORDER);
+                case ERF, GELU, GELU_DERIVATIVE -> throw new IllegalArgumentException(op + " has its own loop");
+            }
+        }
+    }
+
+    private static void erfDense(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        for (long i = 0; i < count * 4L; i += L * 4L) {
+            VectorMath.erf(FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER)).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void geluDense(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        for (long i = 0; i < count * 4L; i += L * 4L) {
+            VectorMath.gelu(FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER)).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void geluDerivativeDense(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        for (long i = 0; i < count * 4L; i += L * 4L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER);
+            VectorMath.geluDerivative(v).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    /** Any strides, up to one vector at a time through a buffer: tails and strided rows. */
+    private static void unaryStrided(
+            UnaryOp op, MemorySegment xs, long x0, long sx, MemorySegment os, long o0, long so, int count) {
+        float[] buffer = new float[L];
+        for (int i = 0; i < count; i += L) {
+            FloatVector v = load(xs, x0 + i * sx, sx, count - i, buffer);
+            store(apply(op, v), os, o0 + i * so, so, count - i, buffer);
+        }
     }
 
     static FloatVector apply(UnaryOp op, FloatVector v) {
@@ -50,17 +115,16 @@ final class Elementwise {
             case EXP -> v.lanewise(VectorOperators.EXP);
             case LOG -> v.lanewise(VectorOperators.LOG);
             case SQRT -> v.sqrt();
-            case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
-            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
+            case RSQRT -> ONE.div(v.sqrt());
+            case RECIPROCAL -> ONE.div(v);
             case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID ->
-                FloatVector.broadcast(S, 1f)
-                        .div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case SIGMOID -> ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
             case ERF -> VectorMath.erf(v);
             case ABS -> v.abs();
             case SIN -> v.lanewise(VectorOperators.SIN);
             case COS -> v.lanewise(VectorOperators.COS);
             case GELU -> VectorMath.gelu(v);
+            case GELU_DERIVATIVE -> VectorMath.geluDerivative(v);
         };
     }
 
@@ -72,9 +136,27 @@ final class Elementwise {
         long sa = loop.innerStride(0);
         long sb = loop.innerStride(1);
         long so = loop.innerStride(2);
+        boolean dense = !op.isComparison() && so == 1 && (sa | 1) == 1 && (sb | 1) == 1;
         loop.run(parallel, (at, count) -> {
+            int full = dense ? count - count % L : 0;
+            if (full > 0) {
+                // a stride-0 operand is read as L copies of its value from a small heap segment
+                MemorySegment aSource = sa == 1 ? as : copies(as.getAtIndex(F32, at[0]));
+                MemorySegment bSource = sb == 1 ? bs : copies(bs.getAtIndex(F32, at[1]));
+                binaryDense(
+                        op,
+                        aSource,
+                        sa * at[0] * 4,
+                        sa * L * 4,
+                        bSource,
+                        sb * at[1] * 4,
+                        sb * L * 4,
+                        os,
+                        at[2] * 4,
+                        full);
+            }
             float[] buffer = new float[L];
-            for (int i = 0; i < count; i += L) {
+            for (int i = full; i < count; i += L) {
                 FloatVector x = load(as, at[0] + i * sa, sa, count - i, buffer);
                 FloatVector y = load(bs, at[1] + i * sb, sb, count - i, buffer);
                 if (op.isComparison()) {
@@ -84,6 +166,42 @@ final class Elementwise {
                 }
             }
         });
+    }
+
+    private static MemorySegment copies(float value) {
+        float[] values = new float[L];
+        java.util.Arrays.fill(values, value);
+        return MemorySegment.ofArray(values);
+    }
+
+    /** Byte offsets; each input advances by its step (one vector, or 0 for a value read as copies). */
+    private static void binaryDense(
+            BinaryOp op,
+            MemorySegment as,
+            long a0,
+            long aStep,
+            MemorySegment bs,
+            long b0,
+            long bStep,
+            MemorySegment os,
+            long o0,
+            int count) {
+        long ia = a0;
+        long ib = b0;
+        for (long i = 0; i < count * 4L; i += L * 4L, ia += aStep, ib += bStep) {
+            FloatVector x = FloatVector.fromMemorySegment(S, as, ia, ORDER);
+            FloatVector y = FloatVector.fromMemorySegment(S, bs, ib, ORDER);
+            switch (op) {
+                case ADD -> x.add(y).intoMemorySegment(os, o0 + i, ORDER);
+                case SUB -> x.sub(y).intoMemorySegment(os, o0 + i, ORDER);
+                case MUL -> x.mul(y).intoMemorySegment(os, o0 + i, ORDER);
+                case DIV -> x.div(y).intoMemorySegment(os, o0 + i, ORDER);
+                case POW -> x.lanewise(VectorOperators.POW, y).intoMemorySegment(os, o0 + i, ORDER);
+                case MAXIMUM -> x.max(y).intoMemorySegment(os, o0 + i, ORDER);
+                case MINIMUM -> x.min(y).intoMemorySegment(os, o0 + i, ORDER);
+                case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");
+            }
+        }
     }
 
     static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {

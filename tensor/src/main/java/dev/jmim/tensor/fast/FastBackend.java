@@ -6,6 +6,7 @@ import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.naive.NaiveBackend;
+import java.lang.ref.Reference;
 
 /**
  * The default CPU backend: Vector API kernels on a fixed thread partition for F32 (GEMM,
@@ -33,7 +34,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void copy(Tensor x, Tensor out) {
         if (Elementwise.copies(x.dtype(), out.dtype())) {
-            Elementwise.copy(x, out, parallel);
+            holding(() -> Elementwise.copy(x, out, parallel), x, out);
         } else {
             super.copy(x, out);
         }
@@ -42,7 +43,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void fill(Tensor out, double value) {
         if (out.dtype() == DType.F32) {
-            Elementwise.fill(out, (float) value, parallel);
+            holding(() -> Elementwise.fill(out, (float) value, parallel), out);
         } else {
             super.fill(out, value);
         }
@@ -51,7 +52,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
         if (x.dtype() == DType.F32 && out.dtype() == DType.F32) {
-            Elementwise.unary(op, x, out, parallel);
+            holding(() -> Elementwise.unary(op, x, out, parallel), x, out);
         } else {
             super.unary(op, x, out);
         }
@@ -60,7 +61,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (a.dtype() == DType.F32 && b.dtype() == DType.F32) {
-            Elementwise.binary(op, a, b, out, parallel);
+            holding(() -> Elementwise.binary(op, a, b, out, parallel), a, b, out);
         } else {
             super.binary(op, a, b, out);
         }
@@ -69,7 +70,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         if (out.dtype() == DType.F32 && a.dtype() == DType.F32 && b.dtype() == DType.F32) {
-            Elementwise.where(cond, a, b, out, parallel);
+            holding(() -> Elementwise.where(cond, a, b, out, parallel), cond, a, b, out);
         } else {
             super.where(cond, a, b, out);
         }
@@ -78,7 +79,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
         if (x.dtype() == DType.F32 && x.numel() > 0) {
-            Reductions.reduce(op, x, reduced, out, parallel);
+            holding(() -> Reductions.reduce(op, x, reduced, out, parallel), x, out);
         } else {
             super.reduce(op, x, reduced, out);
         }
@@ -87,7 +88,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void softmax(Tensor x, boolean log, Tensor out) {
         if (x.dtype() == DType.F32) {
-            RowKernels.softmax(x, log, out, parallel);
+            holding(() -> RowKernels.softmax(x, log, out, parallel), x, out);
         } else {
             super.softmax(x, log, out);
         }
@@ -96,7 +97,7 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out) {
         if (x.dtype() == DType.F32) {
-            RowKernels.layerNorm(x, weight, bias, eps, out, parallel);
+            holding(() -> RowKernels.layerNorm(x, weight, bias, eps, out, parallel), x, weight, bias, out);
         } else {
             super.layerNorm(x, weight, bias, eps, out);
         }
@@ -105,9 +106,22 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
         if (out.dtype() == DType.F32) {
-            BatchedMatmul.run(a, b, out, parallel);
+            holding(() -> BatchedMatmul.run(a, b, out, parallel), a, b, out);
         } else {
             super.matmul(a, b, out);
+        }
+    }
+
+    /**
+     * Runs a kernel that reaches the tensors' memory through raw segments, keeping the tensors, and
+     * so their memory, reachable until it ends: a tensor the caller no longer references could
+     * otherwise be collected mid-kernel and its memory released under the kernel's feet.
+     */
+    private static void holding(Runnable kernel, Tensor... tensors) {
+        try {
+            kernel.run();
+        } finally {
+            Reference.reachabilityFence(tensors);
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.jmim.tensor.fast;
 
+import static dev.jmim.tensor.fast.Lanes.F32;
 import static dev.jmim.tensor.fast.Lanes.L;
+import static dev.jmim.tensor.fast.Lanes.ORDER;
 import static dev.jmim.tensor.fast.Lanes.S;
-import static dev.jmim.tensor.fast.Lanes.load;
-import static dev.jmim.tensor.fast.Lanes.store;
 
 import dev.jmim.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -18,46 +18,64 @@ import jdk.incubator.vector.VectorOperators;
 final class RowKernels {
     private RowKernels() {}
 
-    /** out = softmax(x) (or log_softmax) over the last dim; x and out contiguous F32. */
+    /**
+     * out = softmax(x) (or log_softmax) over the last dim; x and out contiguous F32. Whole vectors
+     * go through straight-line vector loops (no vector crosses a merge, so none is boxed); the
+     * last n mod L elements of a row are done in scalar code (exp in double, rounded once).
+     */
     static void softmax(Tensor x, boolean log, Tensor out, Parallel parallel) {
         MemorySegment xs = Elementwise.segment(x);
         MemorySegment os = Elementwise.segment(out);
         int n = x.dim() == 0 ? 1 : x.size(-1);
         long rows = n == 0 ? 0 : x.numel() / n;
+        int full = n - n % L;
         forRows(rows, n, parallel, (row, buffer) -> {
             long xa = x.offset() + row * n;
             long oa = out.offset() + row * n;
             FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int i = 0; i < n; i += L) {
-                FloatVector v = load(xs, xa + i, 1, n - i, buffer);
-                maxV = maxV.max(
-                        n - i < L
-                                ? v.blend(
-                                        Float.NEGATIVE_INFINITY,
-                                        S.indexInRange(0, n - i).not())
-                                : v);
+            for (int i = 0; i < full; i += L) {
+                maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
             }
             float max = fold(maxV, buffer, true);
+            for (int j = full; j < n; j++) {
+                max = Math.max(max, xs.getAtIndex(F32, xa + j));
+            }
             FloatVector sumV = FloatVector.zero(S);
-            for (int i = 0; i < n; i += L) {
-                FloatVector e = load(xs, xa + i, 1, n - i, buffer).sub(max).lanewise(VectorOperators.EXP);
-                if (n - i < L) {
-                    e = e.blend(0f, S.indexInRange(0, n - i).not());
-                }
+            for (int i = 0; i < full; i += L) {
+                FloatVector e = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                        .sub(max)
+                        .lanewise(VectorOperators.EXP);
                 sumV = sumV.add(e);
                 if (!log) {
-                    store(e, os, oa + i, 1, n - i, buffer);
+                    e.intoMemorySegment(os, (oa + i) * 4, ORDER);
                 }
             }
             float sum = fold(sumV, buffer, false);
+            for (int j = full; j < n; j++) {
+                float e = (float) Math.exp(xs.getAtIndex(F32, xa + j) - max);
+                sum += e;
+                if (!log) {
+                    os.setAtIndex(F32, oa + j, e);
+                }
+            }
             if (log) {
                 float shift = max + (float) Math.log(sum);
-                for (int i = 0; i < n; i += L) {
-                    store(load(xs, xa + i, 1, n - i, buffer).sub(shift), os, oa + i, 1, n - i, buffer);
+                for (int i = 0; i < full; i += L) {
+                    FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                            .sub(shift)
+                            .intoMemorySegment(os, (oa + i) * 4, ORDER);
+                }
+                for (int j = full; j < n; j++) {
+                    os.setAtIndex(F32, oa + j, xs.getAtIndex(F32, xa + j) - shift);
                 }
             } else {
-                for (int i = 0; i < n; i += L) {
-                    store(load(os, oa + i, 1, n - i, buffer).div(sum), os, oa + i, 1, n - i, buffer);
+                for (int i = 0; i < full; i += L) {
+                    FloatVector.fromMemorySegment(S, os, (oa + i) * 4, ORDER)
+                            .div(sum)
+                            .intoMemorySegment(os, (oa + i) * 4, ORDER);
+                }
+                for (int j = full; j < n; j++) {
+                    os.setAtIndex(F32, oa + j, os.getAtIndex(F32, oa + j) / sum);
                 }
             }
         });
@@ -65,44 +83,62 @@ final class RowKernels {
 
     /**
      * out = (x − μ)·r·w + b per row with r = 1/√(σ² + eps), σ² the biased variance computed from
-     * the centred row (two passes, as the composite); weight and bias ([n], contiguous) may be null.
+     * the centred row (two passes, as the composite); weight and bias ([n], contiguous) may be null
+     * (read as ones and zeros, so that one straight-line loop serves every case).
      */
     static void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Parallel parallel) {
         MemorySegment xs = Elementwise.segment(x);
         MemorySegment os = Elementwise.segment(out);
-        MemorySegment ws = weight == null ? null : Elementwise.segment(weight);
-        MemorySegment bs = bias == null ? null : Elementwise.segment(bias);
         int n = x.size(-1);
+        MemorySegment ws = weight == null ? filled(n, 1f) : Elementwise.segment(weight);
+        MemorySegment bs = bias == null ? filled(n, 0f) : Elementwise.segment(bias);
+        long w0 = weight == null ? 0 : weight.offset();
+        long b0 = bias == null ? 0 : bias.offset();
         long rows = n == 0 ? 0 : x.numel() / n;
+        int full = n - n % L;
         forRows(rows, n, parallel, (row, buffer) -> {
             long xa = x.offset() + row * n;
             long oa = out.offset() + row * n;
             FloatVector sumV = FloatVector.zero(S);
-            for (int i = 0; i < n; i += L) {
-                sumV = sumV.add(load(xs, xa + i, 1, n - i, buffer));
+            for (int i = 0; i < full; i += L) {
+                sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
             }
-            float mean = (float) (foldInDouble(sumV, buffer) / n);
-            FloatVector squares = FloatVector.zero(S);
-            for (int i = 0; i < n; i += L) {
-                FloatVector c = load(xs, xa + i, 1, n - i, buffer).sub(mean);
-                if (n - i < L) {
-                    c = c.blend(0f, S.indexInRange(0, n - i).not());
-                }
-                squares = c.fma(c, squares);
+            double sum = foldInDouble(sumV, buffer);
+            for (int j = full; j < n; j++) {
+                sum += xs.getAtIndex(F32, xa + j);
             }
-            double variance = foldInDouble(squares, buffer) / n;
-            float r = (float) (1.0 / Math.sqrt(variance + eps));
-            for (int i = 0; i < n; i += L) {
-                FloatVector y = load(xs, xa + i, 1, n - i, buffer).sub(mean).mul(r);
-                if (ws != null) {
-                    y = y.mul(load(ws, weight.offset() + i, 1, n - i, buffer));
-                }
-                if (bs != null) {
-                    y = y.add(load(bs, bias.offset() + i, 1, n - i, buffer));
-                }
-                store(y, os, oa + i, 1, n - i, buffer);
+            float mean = (float) (sum / n);
+            FloatVector squaresV = FloatVector.zero(S);
+            for (int i = 0; i < full; i += L) {
+                FloatVector c = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                        .sub(mean);
+                squaresV = c.fma(c, squaresV);
+            }
+            double squares = foldInDouble(squaresV, buffer);
+            for (int j = full; j < n; j++) {
+                float c = xs.getAtIndex(F32, xa + j) - mean;
+                squares += c * c;
+            }
+            float r = (float) (1.0 / Math.sqrt(squares / n + eps));
+            for (int i = 0; i < full; i += L) {
+                FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                        .sub(mean)
+                        .mul(r)
+                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER))
+                        .add(FloatVector.fromMemorySegment(S, bs, (b0 + i) * 4, ORDER))
+                        .intoMemorySegment(os, (oa + i) * 4, ORDER);
+            }
+            for (int j = full; j < n; j++) {
+                float y = (xs.getAtIndex(F32, xa + j) - mean) * r * ws.getAtIndex(F32, w0 + j);
+                os.setAtIndex(F32, oa + j, y + bs.getAtIndex(F32, b0 + j));
             }
         });
+    }
+
+    private static MemorySegment filled(int n, float value) {
+        float[] values = new float[n];
+        java.util.Arrays.fill(values, value);
+        return MemorySegment.ofArray(values);
     }
 
     @FunctionalInterface

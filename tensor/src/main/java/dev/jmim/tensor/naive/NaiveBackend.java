@@ -36,6 +36,7 @@ import org.apache.commons.numbers.gamma.Erfc;
  */
 public class NaiveBackend implements Backend {
     private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2 * Math.PI);
 
     @Override
     public String name() {
@@ -125,6 +126,8 @@ public class NaiveBackend implements Backend {
             case SIN -> Math.sin(v);
             case COS -> Math.cos(v);
             case GELU -> Double.isNaN(v) ? v : 0.5 * v * Erfc.value(-v * INV_SQRT_2); // Φ(v) = erfc(−v/√2)/2
+            case GELU_DERIVATIVE ->
+                Double.isNaN(v) ? v : 0.5 * Erfc.value(-v * INV_SQRT_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
         };
     }
 

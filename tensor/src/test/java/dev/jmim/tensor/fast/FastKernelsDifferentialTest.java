@@ -30,9 +30,10 @@ import org.quicktheories.core.Gen;
  *   <li>0 — copies, casts, fill, where, max/min, neg, abs, sqrt, add, sub, mul, div, comparisons:
  *       IEEE float arithmetic rounds once, like the reference's double result rounded to float;
  *   <li>2 — reciprocal, rsqrt, sigmoid (two roundings);
- *   <li>4 — exp, log, tanh, sin, cos, pow (the JDK's vector math library) and erf; 8 — GELU
- *       ({@link VectorMath}: erfc's fit, two exps and three products); an absolute floor of 2⁻²⁴
- *       for erf, sin and cos near their zeros and of 8·2⁻¹²⁶ elsewhere (subnormal results);
+ *   <li>4 — exp, log, tanh, sin, cos, pow (the JDK's vector math library) and erf; 8 — GELU and
+ *       its derivative ({@link VectorMath}: erfc's fit, two exps and three products); an absolute
+ *       floor of 2⁻²⁴ for erf, sin and cos and of 2⁻²² for GELU's derivative near their zeros, of
+ *       8·2⁻¹²⁶ elsewhere (subnormal results);
  *   <li>sums: 1 ulp plus 2⁻⁴⁰·Σ|x| (both backends accumulate in double);
  *   <li>softmax, log-softmax: 8 ulps plus 2⁻²² (2⁻²⁰ for log); layer_norm: 8 ulps plus
  *       2⁻²⁰·max|x|·max r·max(1, max|w|), the float rounding of x − mean amplified by r = 1/√(σ² + eps).
@@ -300,13 +301,17 @@ class FastKernelsDifferentialTest {
             case NEG, ABS, SQRT -> 0;
             case RECIPROCAL, RSQRT, SIGMOID -> 2;
             case EXP, LOG, TANH, SIN, COS, ERF -> 4;
-            case GELU -> 8;
+            case GELU, GELU_DERIVATIVE -> 8;
         };
     }
 
     /** Near zeros of the function a relative bound means nothing; subnormal results have few digits. */
     private static double floor(UnaryOp op) {
-        return op == UnaryOp.ERF || op == UnaryOp.SIN || op == UnaryOp.COS ? 0x1p-24 : 8 * Float.MIN_NORMAL;
+        return switch (op) {
+            case ERF, SIN, COS -> 0x1p-24;
+            case GELU_DERIVATIVE -> 0x1p-22;
+            default -> 8 * Float.MIN_NORMAL;
+        };
     }
 
     /**
