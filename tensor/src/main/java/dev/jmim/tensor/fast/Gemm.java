@@ -192,14 +192,18 @@ public final class Gemm {
         store(c, cAt + 3 * ldc, c30, c31, accumulate);
     }
 
+    /** Each branch stores on its own: a vector reassigned in one branch would be boxed at the merge. */
     private static void store(MemorySegment c, long at, FloatVector lo, FloatVector hi, boolean accumulate) {
         long bytes = at * 4;
         if (accumulate) {
-            lo = lo.add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()));
-            hi = hi.add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()));
+            lo.add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()))
+                    .intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+            hi.add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()))
+                    .intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+        } else {
+            lo.intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+            hi.intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
         }
-        lo.intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
-        hi.intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
     }
 
     /** A partial tile: the full kernel into a native scratch tile, then the valid mr×nr corner into C. */

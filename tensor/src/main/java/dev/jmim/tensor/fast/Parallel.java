@@ -1,63 +1,83 @@
 package dev.jmim.tensor.fast;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Runs work on a fixed number of threads with a fixed partition: part i of n always covers the
  * same range, so which thread computes which element never depends on timing, and a kernel whose
  * parts do not interact gives the same bits run after run.
+ *
+ * <p>The workers spin for a while after each part before they park. A parked worker woken by the
+ * caller is placed by Linux on the caller's own CPU and shares it for milliseconds until the load
+ * balancer moves it: measured on the 2-core VM, that made one half of a GEMM take 27 ms instead of
+ * 15 (bench/NOTES.md). Back-to-back kernels, as in training, find the workers still spinning.
+ *
+ * <p>A call made while another is running (another thread, or a kernel inside a part) runs all its
+ * parts on its own thread: same results, no deadlock.
  */
 public final class Parallel {
+    private static final long SPIN_NANOS = 2_000_000;
+
     private final int threads;
-    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final AtomicBoolean busy = new AtomicBoolean();
 
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("thread count must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1
-                ? null
-                : Executors.newFixedThreadPool(threads - 1, r -> {
-                    Thread t = new Thread(r, "jmim-cpu");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            Thread t = new Thread(workers[i], "jmim-cpu-" + (i + 1));
+            t.setDaemon(true);
+            workers[i].thread = t;
+            t.start();
+        }
     }
 
     public int threads() {
         return threads;
     }
 
-    /** Calls part.accept(i) for i in [0, parts), part 0 on the calling thread; waits for all. */
+    /**
+     * Calls part.accept(i) for i in [0, parts): worker w takes parts w+1, w+1+threads, …, the
+     * calling thread parts 0, threads, …; returns when all are done, rethrowing the first failure.
+     */
     public void run(int parts, IntConsumer part) {
-        if (parts <= 1 || pool == null) {
+        if (parts <= 1 || workers.length == 0 || !busy.compareAndSet(false, true)) {
             for (int i = 0; i < parts; i++) {
                 part.accept(i);
             }
             return;
         }
-        List<Future<?>> pending = new ArrayList<>(parts - 1);
-        for (int i = 1; i < parts; i++) {
-            int index = i;
-            pending.add(pool.submit(() -> part.accept(index)));
-        }
-        part.accept(0);
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a kernel part", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        try {
+            int used = Math.min(workers.length, parts - 1);
+            for (int w = 0; w < used; w++) {
+                workers[w].start(part, w + 1, parts, threads);
             }
+            RuntimeException failure = null;
+            try {
+                for (int i = 0; i < parts; i += threads) {
+                    part.accept(i);
+                }
+            } catch (RuntimeException | Error e) {
+                failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+            for (int w = 0; w < used; w++) {
+                Throwable t = workers[w].await();
+                if (t != null && failure == null) {
+                    failure = t instanceof RuntimeException r ? r : new IllegalStateException(t);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            busy.set(false);
         }
     }
 
@@ -65,5 +85,66 @@ public final class Parallel {
     public static int split(int total, int parts, int i, int align) {
         long units = (total + align - 1) / align;
         return (int) Math.min(total, units * i / parts * align);
+    }
+
+    private static final class Worker implements Runnable {
+        Thread thread;
+        private volatile long posted;
+        private volatile long finished;
+        private volatile boolean parked;
+        private IntConsumer task;
+        private int first;
+        private int parts;
+        private int step;
+        private Throwable failure;
+
+        void start(IntConsumer task, int first, int parts, int step) {
+            this.task = task;
+            this.first = first;
+            this.parts = parts;
+            this.step = step;
+            this.failure = null;
+            posted = posted + 1; // volatile write publishes the fields above
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /** Waits for the posted task; returns its failure or null. */
+        Throwable await() {
+            while (finished != posted) {
+                Thread.onSpinWait();
+            }
+            return failure;
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long idleSince = System.nanoTime();
+                while (posted == seen) {
+                    if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (posted == seen) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                    }
+                }
+                seen = posted;
+                try {
+                    for (int i = first; i < parts; i += step) {
+                        task.accept(i);
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                task = null;
+                finished = seen; // volatile write publishes failure
+            }
+        }
     }
 }
