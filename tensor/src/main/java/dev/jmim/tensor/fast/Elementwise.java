@@ -64,17 +64,16 @@ final class Elementwise {
             FloatVector v = FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER);
             switch (op) {
                 case NEG -> v.neg().intoMemorySegment(os, o0 + i, ORDER);
-                case EXP -> v.lanewise(VectorOperators.EXP).intoMemorySegment(os, o0 + i, ORDER);
-                case LOG -> v.lanewise(VectorOperators.LOG).intoMemorySegment(os, o0 + i, ORDER);
+                case EXP -> VectorMath.exp(v).intoMemorySegment(os, o0 + i, ORDER);
+                case LOG -> strict(v, StrictMath::log).intoMemorySegment(os, o0 + i, ORDER);
                 case SQRT -> v.sqrt().intoMemorySegment(os, o0 + i, ORDER);
                 case RSQRT -> ONE.div(v.sqrt()).intoMemorySegment(os, o0 + i, ORDER);
                 case RECIPROCAL -> ONE.div(v).intoMemorySegment(os, o0 + i, ORDER);
-                case TANH -> v.lanewise(VectorOperators.TANH).intoMemorySegment(os, o0 + i, ORDER);
-                case SIGMOID ->
-                    ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoMemorySegment(os, o0 + i, ORDER);
+                case TANH -> strict(v, StrictMath::tanh).intoMemorySegment(os, o0 + i, ORDER);
+                case SIGMOID -> ONE.div(VectorMath.exp(v.neg()).add(1f)).intoMemorySegment(os, o0 + i, ORDER);
                 case ABS -> v.abs().intoMemorySegment(os, o0 + i, ORDER);
-                case SIN -> v.lanewise(VectorOperators.SIN).intoMemorySegment(os, o0 + i, ORDER);
-                case COS -> v.lanewise(VectorOperators.COS).intoMemorySegment(os, o0 + i, ORDER);
+                case SIN -> strict(v, StrictMath::sin).intoMemorySegment(os, o0 + i, ORDER);
+                case COS -> strict(v, StrictMath::cos).intoMemorySegment(os, o0 + i, ORDER);
                 case ERF, GELU, GELU_DERIVATIVE -> throw new IllegalArgumentException(op + " has its own loop");
             }
         }
@@ -109,20 +108,43 @@ final class Elementwise {
         }
     }
 
+    /**
+     * Lane by lane through StrictMath, in double, rounded once: the Vector API's LOG, TANH, SIN, COS
+     * and POW give different bits before and after C2 compiles a loop (see {@link VectorMath}).
+     * These ops are rare in training; exp, GELU and erf, which are not, have exact-arithmetic
+     * versions there.
+     */
+    private static FloatVector strict(FloatVector v, java.util.function.DoubleUnaryOperator f) {
+        float[] lanes = v.toArray();
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = (float) f.applyAsDouble(lanes[i]);
+        }
+        return FloatVector.fromArray(S, lanes, 0);
+    }
+
+    private static FloatVector strictPow(FloatVector x, FloatVector y) {
+        float[] base = x.toArray();
+        float[] exponent = y.toArray();
+        for (int i = 0; i < base.length; i++) {
+            base[i] = (float) StrictMath.pow(base[i], exponent[i]);
+        }
+        return FloatVector.fromArray(S, base, 0);
+    }
+
     static FloatVector apply(UnaryOp op, FloatVector v) {
         return switch (op) {
             case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
+            case EXP -> VectorMath.exp(v);
+            case LOG -> strict(v, StrictMath::log);
             case SQRT -> v.sqrt();
             case RSQRT -> ONE.div(v.sqrt());
             case RECIPROCAL -> ONE.div(v);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID -> ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case TANH -> strict(v, StrictMath::tanh);
+            case SIGMOID -> ONE.div(VectorMath.exp(v.neg()).add(1f));
             case ERF -> VectorMath.erf(v);
             case ABS -> v.abs();
-            case SIN -> v.lanewise(VectorOperators.SIN);
-            case COS -> v.lanewise(VectorOperators.COS);
+            case SIN -> strict(v, StrictMath::sin);
+            case COS -> strict(v, StrictMath::cos);
             case GELU -> VectorMath.gelu(v);
             case GELU_DERIVATIVE -> VectorMath.geluDerivative(v);
         };
@@ -196,7 +218,7 @@ final class Elementwise {
                 case SUB -> x.sub(y).intoMemorySegment(os, o0 + i, ORDER);
                 case MUL -> x.mul(y).intoMemorySegment(os, o0 + i, ORDER);
                 case DIV -> x.div(y).intoMemorySegment(os, o0 + i, ORDER);
-                case POW -> x.lanewise(VectorOperators.POW, y).intoMemorySegment(os, o0 + i, ORDER);
+                case POW -> strictPow(x, y).intoMemorySegment(os, o0 + i, ORDER);
                 case MAXIMUM -> x.max(y).intoMemorySegment(os, o0 + i, ORDER);
                 case MINIMUM -> x.min(y).intoMemorySegment(os, o0 + i, ORDER);
                 case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");
@@ -210,7 +232,7 @@ final class Elementwise {
             case SUB -> x.sub(y);
             case MUL -> x.mul(y);
             case DIV -> x.div(y);
-            case POW -> x.lanewise(VectorOperators.POW, y);
+            case POW -> strictPow(x, y);
             case MAXIMUM -> x.max(y);
             case MINIMUM -> x.min(y);
             case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");

@@ -133,7 +133,7 @@ final class Reductions {
                 } while (rowBase != Long.MIN_VALUE);
                 float result;
                 if (op == ReduceOp.SUM) {
-                    result = (float) (low.reduceLanes(VectorOperators.ADD) + high.reduceLanes(VectorOperators.ADD));
+                    result = (float) (sumLanes(low) + sumLanes(high));
                 } else {
                     acc.intoArray(buffer, 0);
                     result = buffer[0];
@@ -218,6 +218,15 @@ final class Reductions {
             counter[d] = 0;
         }
         return Long.MIN_VALUE;
+    }
+
+    /** Lanes added in lane order: reduceLanes(ADD) leaves the order open, and C2 and the fallback differ. */
+    private static double sumLanes(DoubleVector v) {
+        double sum = 0;
+        for (double lane : v.toArray()) {
+            sum += lane;
+        }
+        return sum;
     }
 
     private static long offsetOf(long linear, int[] sizes, long[] strides) {

@@ -8,7 +8,6 @@ import static dev.jmim.tensor.fast.Lanes.S;
 import dev.jmim.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Fused F32 kernels over the rows of a contiguous [rows, n] tensor: softmax, log-softmax and
@@ -42,9 +41,8 @@ final class RowKernels {
             }
             FloatVector sumV = FloatVector.zero(S);
             for (int i = 0; i < full; i += L) {
-                FloatVector e = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                        .sub(max)
-                        .lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                        .sub(max));
                 sumV = sumV.add(e);
                 if (!log) {
                     e.intoMemorySegment(os, (oa + i) * 4, ORDER);
@@ -52,14 +50,14 @@ final class RowKernels {
             }
             float sum = fold(sumV, buffer, false);
             for (int j = full; j < n; j++) {
-                float e = (float) Math.exp(xs.getAtIndex(F32, xa + j) - max);
+                float e = (float) StrictMath.exp(xs.getAtIndex(F32, xa + j) - max);
                 sum += e;
                 if (!log) {
                     os.setAtIndex(F32, oa + j, e);
                 }
             }
             if (log) {
-                float shift = max + (float) Math.log(sum);
+                float shift = max + (float) StrictMath.log(sum);
                 for (int i = 0; i < full; i += L) {
                     FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
                             .sub(shift)

@@ -1,12 +1,17 @@
 package dev.jmim.tensor.fast;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Float functions the Vector API lacks: erf, the normal CDF Φ, exact GELU = x·Φ(x) and its
- * derivative Φ(x) + x·φ(x), built on the JDK's vector exp.
+ * Float functions from IEEE arithmetic alone (add, multiply, FMA, divide, conversions), so that
+ * they give the same bits in the interpreter, C1 and C2 — the Vector API's own EXP, LOG, TANH, SIN,
+ * COS and POW do not: C2 calls a vector math library, the other tiers fall back to scalar Java,
+ * and a softmax changed in its last bit once its loop got compiled (caught by
+ * {@code FastKernelsDifferentialTest}). Here: exp, erf, the normal CDF Φ, exact GELU = x·Φ(x)
+ * and its derivative Φ(x) + x·φ(x).
  *
  * <ul>
  *   <li>erfc(u) = t·exp(−u²)·exp(P(t)) with t = 1/(1 + u/2) and the degree-9 Chebyshev-fitted P of
@@ -24,6 +29,11 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class VectorMath {
     private static final float INV_SQRT_2 = (float) (1.0 / Math.sqrt(2.0));
+    private static final float LOG2E = (float) (1 / Math.log(2));
+    private static final float LN2_HI = 0x1.62e4p-1f; // 15 significant bits: n·LN2_HI is exact for |n| ≤ 2⁹
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(Lanes.S, -LN2_HI);
+    private static final float LN2_LO = (float) (Math.log(2) - 0x1.62e4p-1);
+    private static final float ROUNDER = 0x1.8p23f; // x + 1.5·2²³ − 1.5·2²³ rounds x to an integer
     private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2 * Math.PI));
     private static final float TWO_OVER_SQRT_PI = (float) (2.0 / Math.sqrt(Math.PI));
     private static final float[] ERF_TAYLOR = erfTaylorCoefficients(13);
@@ -75,6 +85,30 @@ final class VectorMath {
         return p.fma(x, FloatVector.broadcast(Lanes.S, c));
     }
 
+    /**
+     * eˣ from IEEE arithmetic alone: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite: n·ln2_hi is exact),
+     * the degree-7 Taylor polynomial of eʳ (truncation 5e-9) evaluated in Estrin's scheme for a
+     * short dependency chain, and 2ⁿ applied in two halves so that results down to the smallest
+     * subnormal and up to overflow come out right. Within 1 ulp of the exact value, measured.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(-104f).min(89f); // e⁻¹⁰⁴ < 2⁻¹⁴⁹ and e⁸⁹ > 2¹²⁸; NaN passes through
+        FloatVector n = c.fma(LOG2E, ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(NEG_LN2_HI, c).add(n.mul(-LN2_LO));
+        FloatVector r2 = r.mul(r);
+        FloatVector p01 = r.add(1f);
+        FloatVector p23 = r.fma(1f / 6, 0.5f);
+        FloatVector p45 = r.fma(1f / 120, 1f / 24);
+        FloatVector p67 = r.fma(1f / 5040, 1f / 720);
+        FloatVector p = p67.fma(r2, p45).fma(r2.mul(r2), p23.fma(r2, p01));
+        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale2 =
+                k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale1).mul(scale2);
+    }
+
     /** erf(u) for |u| ≤ 1 (meaningless beyond). */
     private static FloatVector erfSmall(FloatVector u) {
         return horner13(ERF_TAYLOR, u.mul(u)).mul(u).mul(TWO_OVER_SQRT_PI);
@@ -84,8 +118,7 @@ final class VectorMath {
     private static FloatVector erfc(FloatVector u, FloatVector hi, FloatVector lo) {
         FloatVector t = FloatVector.broadcast(Lanes.S, 1f).div(u.mul(0.5f).add(1f));
         FloatVector exactLo = lo.blend(0f, hi.compare(VectorOperators.GT, 150f)); // u = ∞: lo is NaN
-        return t.mul(hi.neg().lanewise(VectorOperators.EXP))
-                .mul(horner10(ERFC_P, t).sub(exactLo).lanewise(VectorOperators.EXP));
+        return t.mul(exp(hi.neg())).mul(exp(horner10(ERFC_P, t).sub(exactLo)));
     }
 
     static FloatVector erf(FloatVector x) {
@@ -115,8 +148,7 @@ final class VectorMath {
         FloatVector square = x.mul(x);
         FloatVector hi = square.mul(0.5f);
         FloatVector lo = x.fma(x, square.neg()).mul(0.5f).blend(0f, hi.compare(VectorOperators.GT, 150f));
-        FloatVector density =
-                hi.neg().lanewise(VectorOperators.EXP).mul(lo.neg().add(1f)).mul(INV_SQRT_2PI);
+        FloatVector density = exp(hi.neg()).mul(lo.neg().add(1f)).mul(INV_SQRT_2PI);
         return normalCdf(x).add(x.mul(density));
     }
 }
