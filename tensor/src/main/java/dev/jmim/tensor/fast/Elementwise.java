@@ -38,63 +38,62 @@ final class Elementwise {
         Strided loop = Strided.of(out.shape(), x, out);
         long sx = loop.innerStride(0);
         long so = loop.innerStride(1);
-        boolean dense = sx == 1 && so == 1;
+        if (sx != 1 || so != 1 || op == UnaryOp.LOG || op == UnaryOp.TANH || op == UnaryOp.SIN || op == UnaryOp.COS) {
+            loop.run(parallel, (at, count) -> unaryStrided(op, xs, at[0], sx, os, at[1], so, count));
+            return;
+        }
+        // one lambda, so one compilation unit, per function (see below)
+        DenseRow row =
+                switch (op) {
+                    case NEG, SQRT, RSQRT, RECIPROCAL, ABS ->
+                        (in, x0, to, o0, count) -> unaryDense(op, in, x0, to, o0, count);
+                    case EXP -> (in, x0, to, o0, count) -> VectorMath.expRow(in, x0, to, o0, count);
+                    case SIGMOID -> (in, x0, to, o0, count) -> VectorMath.sigmoidRow(in, x0, to, o0, count);
+                    case ERF -> (in, x0, to, o0, count) -> VectorMath.erfRow(in, x0, to, o0, count);
+                    case GELU -> (in, x0, to, o0, count) -> VectorMath.geluRow(in, x0, to, o0, count);
+                    case GELU_DERIVATIVE ->
+                        (in, x0, to, o0, count) -> VectorMath.geluDerivativeRow(in, x0, to, o0, count);
+                    case LOG, TANH, SIN, COS -> throw new IllegalStateException(op + " takes the strided path");
+                };
         loop.run(parallel, (at, count) -> {
-            int full = dense ? count - count % L : 0;
-            long x0 = at[0] * 4;
-            long o0 = at[1] * 4;
-            switch (op) {
-                case ERF -> erfDense(xs, x0, os, o0, full);
-                case GELU -> geluDense(xs, x0, os, o0, full);
-                case GELU_DERIVATIVE -> geluDerivativeDense(xs, x0, os, o0, full);
-                default -> unaryDense(op, xs, x0, os, o0, full);
+            int full = count - count % L;
+            row.run(xs, at[0] * 4, os, at[1] * 4, full);
+            if (full < count) { // the tail goes through the same row function on a padded copy
+                MemorySegment tail = TAIL.get();
+                tail.fill((byte) 0);
+                MemorySegment.copy(xs, (at[0] + full) * 4, tail, 0, (count - full) * 4L);
+                row.run(tail, 0, tail, 0, L);
+                MemorySegment.copy(tail, 0, os, (at[1] + full) * 4, (count - full) * 4L);
             }
-            unaryStrided(op, xs, at[0] + full * sx, sx, os, at[1] + full * so, so, count - full);
         });
     }
+
+    /** A dense unary loop over count floats (a multiple of L) at byte offsets. */
+    @FunctionalInterface
+    private interface DenseRow {
+        void run(MemorySegment in, long inAt, MemorySegment out, long outAt, int count);
+    }
+
+    private static final ThreadLocal<MemorySegment> TAIL =
+            ThreadLocal.withInitial(() -> java.lang.foreign.Arena.ofAuto().allocate(L * 4L, 64));
 
     // Hot loops are straight-line: one vector load, the function, one store. A vector that flows
     // through a merge (a ternary, a switch expression, a helper with several returns) or across a
     // call C2 did not inline is boxed, a heap allocation per vector; that ran NEG at 3 ns per
-    // element. The long polynomial functions get a loop each, so that one compilation unit never
-    // holds them all and overruns the inlining budget (bench/NOTES.md).
+    // element. Each polynomial function has its own row loop in VectorMath, so that no compilation
+    // unit holds several and overruns C2's inlining budget (bench/NOTES.md).
 
     private static void unaryDense(UnaryOp op, MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
         for (long i = 0; i < count * 4L; i += L * 4L) {
             FloatVector v = FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER);
             switch (op) {
                 case NEG -> v.neg().intoMemorySegment(os, o0 + i, ORDER);
-                case EXP -> VectorMath.exp(v).intoMemorySegment(os, o0 + i, ORDER);
-                case LOG -> strict(v, StrictMath::log).intoMemorySegment(os, o0 + i, ORDER);
                 case SQRT -> v.sqrt().intoMemorySegment(os, o0 + i, ORDER);
                 case RSQRT -> ONE.div(v.sqrt()).intoMemorySegment(os, o0 + i, ORDER);
                 case RECIPROCAL -> ONE.div(v).intoMemorySegment(os, o0 + i, ORDER);
-                case TANH -> strict(v, StrictMath::tanh).intoMemorySegment(os, o0 + i, ORDER);
-                case SIGMOID -> ONE.div(VectorMath.exp(v.neg()).add(1f)).intoMemorySegment(os, o0 + i, ORDER);
                 case ABS -> v.abs().intoMemorySegment(os, o0 + i, ORDER);
-                case SIN -> strict(v, StrictMath::sin).intoMemorySegment(os, o0 + i, ORDER);
-                case COS -> strict(v, StrictMath::cos).intoMemorySegment(os, o0 + i, ORDER);
-                case ERF, GELU, GELU_DERIVATIVE -> throw new IllegalArgumentException(op + " has its own loop");
+                default -> throw new IllegalArgumentException(op + " has its own loop");
             }
-        }
-    }
-
-    private static void erfDense(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        for (long i = 0; i < count * 4L; i += L * 4L) {
-            VectorMath.erf(FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER)).intoMemorySegment(os, o0 + i, ORDER);
-        }
-    }
-
-    private static void geluDense(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        for (long i = 0; i < count * 4L; i += L * 4L) {
-            VectorMath.gelu(FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER)).intoMemorySegment(os, o0 + i, ORDER);
-        }
-    }
-
-    private static void geluDerivativeDense(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        for (long i = 0; i < count * 4L; i += L * 4L) {
-            FloatVector v = FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER);
-            VectorMath.geluDerivative(v).intoMemorySegment(os, o0 + i, ORDER);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jmim.tensor.fast;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -14,10 +15,11 @@ import jdk.incubator.vector.VectorOperators;
  * and its derivative Φ(x) + x·φ(x).
  *
  * <ul>
- *   <li>erfc(u) = t·exp(−u²)·exp(P(t)) with t = 1/(1 + u/2) and the degree-9 Chebyshev-fitted P of
- *       Numerical Recipes' {@code erfcc} (fractional error under 1.2e-7 for every u ≥ 0); u² is
- *       an exact sum hi + lo (an FMA splits it) and lo joins the second exp, so that the rounding
- *       of u² does not cost 2u²·2⁻²⁴ of relative accuracy (160 ulps at u = 8).
+ *   <li>erfc(u) = t·e^(−u²)·e^(P(t)) with t = 1/(1 + u/2) and the degree-9 Chebyshev-fitted P of
+ *       Numerical Recipes' {@code erfcc} (fractional error under 1.2e-7 for every u ≥ 0). u² is
+ *       an exact sum hi + lo (an FMA splits it) reduced as such by {@link #expSum}, so that the
+ *       rounding of u² does not cost 2u²·2⁻²⁴ of relative accuracy (160 ulps at u = 8); e^(P(t))
+ *       needs no range reduction. GELU's derivative reuses e^(−x²/2) for φ: one full exp each.
  *   <li>erf: the Taylor series (13 terms) for |u| ≤ 1, where 1 − erfc would cancel; 1 − erfc beyond.
  *   <li>Φ(x) = 1 − erfc(x/√2)/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0: no cancellation on either
  *       side, so GELU keeps its relative accuracy deep into the negative tail.
@@ -34,6 +36,7 @@ final class VectorMath {
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(Lanes.S, -LN2_HI);
     private static final float LN2_LO = (float) (Math.log(2) - 0x1.62e4p-1);
     private static final float ROUNDER = 0x1.8p23f; // x + 1.5·2²³ − 1.5·2²³ rounds x to an integer
+    private static final float E_MINUS_0_625 = (float) Math.exp(-0.625);
     private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2 * Math.PI));
     private static final float TWO_OVER_SQRT_PI = (float) (2.0 / Math.sqrt(Math.PI));
     private static final float[] ERF_TAYLOR = erfTaylorCoefficients(13);
@@ -92,9 +95,17 @@ final class VectorMath {
      * subnormal and up to overflow come out right. Within 1 ulp of the exact value, measured.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(-104f).min(89f); // e⁻¹⁰⁴ < 2⁻¹⁴⁹ and e⁸⁹ > 2¹²⁸; NaN passes through
-        FloatVector n = c.fma(LOG2E, ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(NEG_LN2_HI, c).add(n.mul(-LN2_LO));
+        return expSum(x, FloatVector.zero(Lanes.S));
+    }
+
+    /**
+     * e^(a + b) for a large a and a small b (|b| ≲ 2): a is reduced first and b added to the
+     * remainder, so a's digits survive; one polynomial serves both.
+     */
+    static FloatVector expSum(FloatVector a, FloatVector b) {
+        FloatVector c = a.max(-104f).min(89f); // e⁻¹⁰⁴ < 2⁻¹⁴⁹ and e⁸⁹ > 2¹²⁸; NaN passes through
+        FloatVector n = c.add(b).fma(LOG2E, ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(NEG_LN2_HI, c).add(n.mul(-LN2_LO)).add(b);
         FloatVector r2 = r.mul(r);
         FloatVector p01 = r.add(1f);
         FloatVector p23 = r.fma(1f / 6, 0.5f);
@@ -114,41 +125,140 @@ final class VectorMath {
         return horner13(ERF_TAYLOR, u.mul(u)).mul(u).mul(TWO_OVER_SQRT_PI);
     }
 
-    /** erfc(u) for u ≥ 0 given u² = hi + lo exactly. */
-    private static FloatVector erfc(FloatVector u, FloatVector hi, FloatVector lo) {
+    /**
+     * e^y for y in [−1.3, 0.1], the range of erfc's P(t): the degree-9 Taylor polynomial about
+     * −0.625 (truncation under 1e-8), Estrin's scheme, no range reduction.
+     */
+    private static FloatVector expNearZero(FloatVector y) {
+        FloatVector z = y.add(0.625f);
+        FloatVector z2 = z.mul(z);
+        FloatVector z4 = z2.mul(z2);
+        FloatVector low = z.fma(1f / 6, 0.5f).fma(z2, z.add(1f));
+        FloatVector middle = z.fma(1f / 5040, 1f / 720).fma(z2, z.fma(1f / 120, 1f / 24));
+        FloatVector high = z.fma(1f / 362880, 1f / 40320);
+        return high.fma(z4, middle).fma(z4, low).mul(E_MINUS_0_625);
+    }
+
+    /** t = 1/(1 + u/2) and erfc(u) = t·e^(−u²)·e^(P(t)), given gauss = e^(−u²). */
+    private static FloatVector erfc(FloatVector u, FloatVector gauss) {
         FloatVector t = FloatVector.broadcast(Lanes.S, 1f).div(u.mul(0.5f).add(1f));
-        FloatVector exactLo = lo.blend(0f, hi.compare(VectorOperators.GT, 150f)); // u = ∞: lo is NaN
-        return t.mul(exp(hi.neg())).mul(exp(horner10(ERFC_P, t).sub(exactLo)));
+        return t.mul(gauss).mul(expNearZero(horner10(ERFC_P, t)));
+    }
+
+    /** e^(−(hi + lo)) for an exact split hi + lo of a square (lo is NaN when hi is ∞: dropped). */
+    private static FloatVector gauss(FloatVector hi, FloatVector lo) {
+        return expSum(
+                hi.neg(), lo.blend(0f, hi.compare(VectorOperators.GT, 150f)).neg());
     }
 
     static FloatVector erf(FloatVector x) {
         FloatVector u = x.abs();
         FloatVector hi = u.mul(u);
+        return erf(x, gauss(hi, u.fma(u, hi.neg())));
+    }
+
+    /** erf(x) given gauss = e^(−x²). */
+    private static FloatVector erf(FloatVector x, FloatVector gauss) {
+        FloatVector u = x.abs();
         VectorMask<Float> small = u.compare(VectorOperators.LE, 1f);
-        FloatVector tail = erfc(u, hi, u.fma(u, hi.neg())).neg().add(1f);
+        FloatVector tail = erfc(u, gauss).neg().add(1f);
         FloatVector magnitude = tail.blend(erfSmall(u.min(1f)), small);
         return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
     }
 
-    /** Φ(x), with (x/√2)² = x²/2 split exactly from x itself. */
-    static FloatVector normalCdf(FloatVector x) {
+    /** e^(−x²/2), with x²/2 split exactly from x itself. */
+    private static FloatVector halfGauss(FloatVector x) {
         FloatVector square = x.mul(x);
-        FloatVector hi = square.mul(0.5f);
-        FloatVector lo = x.fma(x, square.neg()).mul(0.5f);
-        FloatVector half = erfc(x.abs().mul(INV_SQRT_2), hi, lo).mul(0.5f);
+        return gauss(square.mul(0.5f), x.fma(x, square.neg()).mul(0.5f));
+    }
+
+    /** Φ(x) from e^(−x²/2): 1 − erfc(x/√2)/2 for x ≥ 0, erfc(|x|/√2)/2 below. */
+    private static FloatVector normalCdf(FloatVector x, FloatVector halfGauss) {
+        FloatVector half = erfc(x.abs().mul(INV_SQRT_2), halfGauss).mul(0.5f);
         return half.neg().add(1f).blend(half, x.compare(VectorOperators.LT, 0f));
     }
 
     static FloatVector gelu(FloatVector x) {
-        return x.mul(normalCdf(x));
+        return x.mul(normalCdf(x, halfGauss(x)));
     }
 
-    /** Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) with x²/2 = hi + lo: e^(−hi)·(1 − lo). */
+    /** Φ(x) + x·φ(x) with φ(x) = e^(−x²/2)/√(2π): one exp serves both terms. */
     static FloatVector geluDerivative(FloatVector x) {
-        FloatVector square = x.mul(x);
-        FloatVector hi = square.mul(0.5f);
-        FloatVector lo = x.fma(x, square.neg()).mul(0.5f).blend(0f, hi.compare(VectorOperators.GT, 150f));
-        FloatVector density = exp(hi.neg()).mul(lo.neg().add(1f)).mul(INV_SQRT_2PI);
-        return normalCdf(x).add(x.mul(density));
+        FloatVector g = halfGauss(x);
+        return normalCdf(x, g).add(x.mul(g).mul(INV_SQRT_2PI));
+    }
+
+    // Dense rows, in two passes over blocks of BLOCK floats: e^(−s·x²) into a scratch block, then the
+    // rest. One pass holding both parts overran C2's node budget for inlining (NodeCountInliningCutoff):
+    // the calls it left were boxed, a heap allocation per vector, and GELU ran 3× slower.
+
+    private static final int BLOCK = 256;
+
+    /** scratch[i] = e^(−scale·x[i]²), scale 1 or 1/2 (exact), count floats, byte offsets. */
+    private static void gaussPass(MemorySegment xs, long x0, float scale, MemorySegment scratch, int count) {
+        for (long i = 0; i < count * 4L; i += Lanes.L * 4L) {
+            FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER);
+            FloatVector square = x.mul(x);
+            gauss(square.mul(scale), x.fma(x, square.neg()).mul(scale)).intoMemorySegment(scratch, i, Lanes.ORDER);
+        }
+    }
+
+    /** out = GELU(x) over count floats (a multiple of L) at byte offsets x0 and o0. */
+    static void geluRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        MemorySegment scratch = MemorySegment.ofArray(new float[BLOCK]);
+        for (int b = 0; b < count; b += BLOCK) {
+            int n = Math.min(BLOCK, count - b);
+            gaussPass(xs, x0 + b * 4L, 0.5f, scratch, n);
+            for (long i = 0; i < n * 4L; i += Lanes.L * 4L) {
+                FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + b * 4L + i, Lanes.ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(Lanes.S, scratch, i, Lanes.ORDER);
+                x.mul(normalCdf(x, g)).intoMemorySegment(os, o0 + b * 4L + i, Lanes.ORDER);
+            }
+        }
+    }
+
+    /** out = GELU'(x), as {@link #geluRow}. */
+    static void geluDerivativeRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        MemorySegment scratch = MemorySegment.ofArray(new float[BLOCK]);
+        for (int b = 0; b < count; b += BLOCK) {
+            int n = Math.min(BLOCK, count - b);
+            gaussPass(xs, x0 + b * 4L, 0.5f, scratch, n);
+            for (long i = 0; i < n * 4L; i += Lanes.L * 4L) {
+                FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + b * 4L + i, Lanes.ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(Lanes.S, scratch, i, Lanes.ORDER);
+                normalCdf(x, g).add(x.mul(g).mul(INV_SQRT_2PI)).intoMemorySegment(os, o0 + b * 4L + i, Lanes.ORDER);
+            }
+        }
+    }
+
+    /** out = erf(x), as {@link #geluRow}. */
+    static void erfRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        MemorySegment scratch = MemorySegment.ofArray(new float[BLOCK]);
+        for (int b = 0; b < count; b += BLOCK) {
+            int n = Math.min(BLOCK, count - b);
+            gaussPass(xs, x0 + b * 4L, 1f, scratch, n);
+            for (long i = 0; i < n * 4L; i += Lanes.L * 4L) {
+                FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + b * 4L + i, Lanes.ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(Lanes.S, scratch, i, Lanes.ORDER);
+                erf(x, g).intoMemorySegment(os, o0 + b * 4L + i, Lanes.ORDER);
+            }
+        }
+    }
+
+    /** out = eˣ over count floats (a multiple of L) at byte offsets x0 and o0. */
+    static void expRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        for (long i = 0; i < count * 4L; i += Lanes.L * 4L) {
+            exp(FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER))
+                    .intoMemorySegment(os, o0 + i, Lanes.ORDER);
+        }
+    }
+
+    /** out = 1/(1 + e⁻ˣ), as {@link #expRow}. */
+    static void sigmoidRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
+        FloatVector one = FloatVector.broadcast(Lanes.S, 1f);
+        for (long i = 0; i < count * 4L; i += Lanes.L * 4L) {
+            FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER);
+            one.div(exp(x.neg()).add(1f)).intoMemorySegment(os, o0 + i, Lanes.ORDER);
+        }
     }
 }
