@@ -2,8 +2,6 @@ package dev.jmim.tensor.fast;
 
 import static dev.jmim.tensor.fast.Lanes.L;
 import static dev.jmim.tensor.fast.Lanes.S;
-import static dev.jmim.tensor.fast.Lanes.load;
-import static dev.jmim.tensor.fast.Lanes.store;
 
 import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Tensor;
@@ -102,48 +100,71 @@ final class Reductions {
         int[] reducedOuter = java.util.Arrays.copyOf(outer, Math.max(0, outer.length - 1));
         long outputs = product(keptSize);
         int parts = x.numel() < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), outputs);
-        float identity = identity(op);
         parallel.run(parts, part -> {
-            float[] buffer = new float[L];
-            long first = outputs * part / parts;
-            long last = outputs * (part + 1) / parts;
+            float[] floats = new float[L];
+            double[] doubles = new double[L];
             int[] counter = new int[reducedOuter.length];
-            for (long o = first; o < last; o++) {
-                long base = x.offset() + offsetOf(o, keptSize, keptStride);
-                FloatVector acc = FloatVector.broadcast(S, identity);
-                DoubleVector low = DoubleVector.zero(D);
-                DoubleVector high = DoubleVector.zero(D);
+            for (long o = outputs * part / parts; o < outputs * (part + 1) / parts; o++) {
+                long rowBase = x.offset() + offsetOf(o, keptSize, keptStride);
                 java.util.Arrays.fill(counter, 0);
-                long rowBase = base;
+                double sum = 0;
+                float extreme = identity(op);
                 do {
-                    for (int i = 0; i < inner; i += L) {
-                        FloatVector v = load(xs, rowBase + i * innerStride, innerStride, inner - i, buffer);
-                        if (op == ReduceOp.SUM) {
-                            low = low.add(v.convertShape(VectorOperators.F2D, D, 0));
-                            high = high.add(v.convertShape(VectorOperators.F2D, D, 1));
-                        } else {
-                            if (inner - i < L) {
-                                v = v.blend(
-                                        identity, S.indexInRange(0, inner - i).not());
-                            }
-                            acc = combine(op, acc, v);
-                        }
+                    if (op == ReduceOp.SUM) {
+                        sum += sumRow(xs, rowBase, innerStride, inner, doubles);
+                    } else {
+                        extreme = combine(op, extreme, extremeRow(op, xs, rowBase, innerStride, inner, floats));
                     }
                     rowBase = next(counter, reducedOuter, outerStride, rowBase);
                 } while (rowBase != Long.MIN_VALUE);
-                float result;
-                if (op == ReduceOp.SUM) {
-                    result = (float) (sumLanes(low) + sumLanes(high));
-                } else {
-                    acc.intoArray(buffer, 0);
-                    result = buffer[0];
-                    for (int lane = 1; lane < L; lane++) {
-                        result = combine(op, result, buffer[lane]);
-                    }
-                }
-                os.setAtIndex(Lanes.F32, out.offset() + o, result);
+                os.setAtIndex(Lanes.F32, out.offset() + o, op == ReduceOp.SUM ? (float) sum : extreme);
             }
         });
+    }
+
+    /**
+     * Σ of count floats from element offset at, stride apart, in double: whole vectors into two
+     * double accumulators folded in lane order, then the tail in order. Only a double leaves the
+     * method, so no vector is ever boxed.
+     */
+    private static double sumRow(MemorySegment xs, long at, long stride, int count, double[] lanes) {
+        int full = stride == 1 ? count - count % L : 0;
+        DoubleVector low = DoubleVector.zero(D);
+        DoubleVector high = DoubleVector.zero(D);
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER);
+            low = low.add(v.convertShape(VectorOperators.F2D, D, 0));
+            high = high.add(v.convertShape(VectorOperators.F2D, D, 1));
+        }
+        low.intoArray(lanes, 0);
+        high.intoArray(lanes, D.length());
+        double sum = 0;
+        for (int lane = 0; lane < L; lane++) {
+            sum += lanes[lane];
+        }
+        for (int i = full; i < count; i++) {
+            sum += xs.getAtIndex(Lanes.F32, at + i * stride);
+        }
+        return sum;
+    }
+
+    /** The maximum or minimum (NaN wins) of count floats, as {@link #sumRow}. */
+    private static float extremeRow(ReduceOp op, MemorySegment xs, long at, long stride, int count, float[] lanes) {
+        int full = stride == 1 ? count - count % L : 0;
+        FloatVector acc = FloatVector.broadcast(S, identity(op));
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER);
+            acc = op == ReduceOp.MAX ? acc.max(v) : acc.min(v);
+        }
+        acc.intoArray(lanes, 0);
+        float result = identity(op);
+        for (int lane = 0; lane < L; lane++) {
+            result = combine(op, result, lanes[lane]);
+        }
+        for (int i = full; i < count; i++) {
+            result = combine(op, result, xs.getAtIndex(Lanes.F32, at + i * stride));
+        }
+        return result;
     }
 
     private static void columns(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
@@ -161,36 +182,27 @@ final class Reductions {
         long items = product(outerKept) * chunks;
         int parts = x.numel() < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), items);
         parallel.run(parts, part -> {
-            float[] buffer = new float[L];
-            double[] sums = new double[COLUMN_CHUNK + L];
+            double[] sums = new double[COLUMN_CHUNK];
             int[] counter = new int[reducedSize.length];
             for (long item = items * part / parts; item < items * (part + 1) / parts; item++) {
                 long row = item / chunks;
                 int from = (int) (item % chunks) * COLUMN_CHUNK;
                 int count = Math.min(COLUMN_CHUNK, width - from);
                 long target = out.offset() + row * width + from;
-                long base = x.offset() + offsetOf(row, outerKept, outerKeptStride) + from * widthStride;
+                long at = x.offset() + offsetOf(row, outerKept, outerKeptStride) + from * widthStride;
                 java.util.Arrays.fill(counter, 0);
                 java.util.Arrays.fill(sums, 0);
+                if (op != ReduceOp.SUM) { // the first reduced row initialises the outputs
+                    for (int j = 0; j < count; j++) {
+                        os.setAtIndex(Lanes.F32, target + j, xs.getAtIndex(Lanes.F32, at + j * widthStride));
+                    }
+                }
                 boolean first = true;
-                long at = base;
                 do {
-                    for (int i = 0; i < count; i += L) {
-                        FloatVector v = load(xs, at + i * widthStride, widthStride, count - i, buffer);
-                        if (op == ReduceOp.SUM) {
-                            int h = D.length();
-                            DoubleVector.fromArray(D, sums, i)
-                                    .add(v.convertShape(VectorOperators.F2D, D, 0))
-                                    .intoArray(sums, i);
-                            DoubleVector.fromArray(D, sums, i + h)
-                                    .add(v.convertShape(VectorOperators.F2D, D, 1))
-                                    .intoArray(sums, i + h);
-                            continue;
-                        }
-                        if (!first) {
-                            v = combine(op, load(os, target + i, 1, count - i, buffer), v);
-                        }
-                        store(v, os, target + i, 1, count - i, buffer);
+                    if (op == ReduceOp.SUM) {
+                        addRow(xs, at, widthStride, count, sums);
+                    } else if (!first) {
+                        extremeInto(op, xs, at, widthStride, count, os, target);
                     }
                     first = false;
                     at = next(counter, reducedSize, reducedStride, at);
@@ -202,6 +214,43 @@ final class Reductions {
                 }
             }
         });
+    }
+
+    /** sums[j] += x[at + j·stride] for j < count, in double. */
+    private static void addRow(MemorySegment xs, long at, long stride, int count, double[] sums) {
+        int full = stride == 1 ? count - count % L : 0;
+        int h = D.length();
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER);
+            DoubleVector.fromArray(D, sums, i)
+                    .add(v.convertShape(VectorOperators.F2D, D, 0))
+                    .intoArray(sums, i);
+            DoubleVector.fromArray(D, sums, i + h)
+                    .add(v.convertShape(VectorOperators.F2D, D, 1))
+                    .intoArray(sums, i + h);
+        }
+        for (int i = full; i < count; i++) {
+            sums[i] += xs.getAtIndex(Lanes.F32, at + i * stride);
+        }
+    }
+
+    /** out[target + j] = max (or min) of itself and x[at + j·stride], for j < count. */
+    private static void extremeInto(
+            ReduceOp op, MemorySegment xs, long at, long stride, int count, MemorySegment os, long target) {
+        int full = stride == 1 ? count - count % L : 0;
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER);
+            FloatVector o = FloatVector.fromMemorySegment(S, os, (target + i) * 4, Lanes.ORDER);
+            if (op == ReduceOp.MAX) {
+                o.max(v).intoMemorySegment(os, (target + i) * 4, Lanes.ORDER);
+            } else {
+                o.min(v).intoMemorySegment(os, (target + i) * 4, Lanes.ORDER);
+            }
+        }
+        for (int i = full; i < count; i++) {
+            float v = xs.getAtIndex(Lanes.F32, at + i * stride);
+            os.setAtIndex(Lanes.F32, target + i, combine(op, os.getAtIndex(Lanes.F32, target + i), v));
+        }
     }
 
     /**
@@ -218,15 +267,6 @@ final class Reductions {
             counter[d] = 0;
         }
         return Long.MIN_VALUE;
-    }
-
-    /** Lanes added in lane order: reduceLanes(ADD) leaves the order open, and C2 and the fallback differ. */
-    private static double sumLanes(DoubleVector v) {
-        double sum = 0;
-        for (double lane : v.toArray()) {
-            sum += lane;
-        }
-        return sum;
     }
 
     private static long offsetOf(long linear, int[] sizes, long[] strides) {
@@ -251,14 +291,6 @@ final class Reductions {
             case SUM -> 0f;
             case MAX -> Float.NEGATIVE_INFINITY;
             case MIN -> Float.POSITIVE_INFINITY;
-        };
-    }
-
-    private static FloatVector combine(ReduceOp op, FloatVector acc, FloatVector v) {
-        return switch (op) {
-            case SUM -> acc.add(v);
-            case MAX -> acc.max(v);
-            case MIN -> acc.min(v);
         };
     }
 

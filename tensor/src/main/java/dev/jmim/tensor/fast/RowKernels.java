@@ -20,7 +20,7 @@ final class RowKernels {
     /**
      * out = softmax(x) (or log_softmax) over the last dim; x and out contiguous F32. Whole vectors
      * go through straight-line vector loops (no vector crosses a merge, so none is boxed); the
-     * last n mod L elements of a row are done in scalar code (exp in double, rounded once).
+     * last n mod L elements of a row go through the same exp on a padded buffer.
      */
     static void softmax(Tensor x, boolean log, Tensor out, Parallel parallel) {
         MemorySegment xs = Elementwise.segment(x);
@@ -35,7 +35,8 @@ final class RowKernels {
             for (int i = 0; i < full; i += L) {
                 maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
             }
-            float max = fold(maxV, buffer, true);
+            maxV.intoArray(buffer, 0);
+            float max = fold(buffer, true);
             for (int j = full; j < n; j++) {
                 max = Math.max(max, xs.getAtIndex(F32, xa + j));
             }
@@ -48,12 +49,19 @@ final class RowKernels {
                     e.intoMemorySegment(os, (oa + i) * 4, ORDER);
                 }
             }
-            float sum = fold(sumV, buffer, false);
-            for (int j = full; j < n; j++) {
-                float e = (float) StrictMath.exp(xs.getAtIndex(F32, xa + j) - max);
-                sum += e;
-                if (!log) {
-                    os.setAtIndex(F32, oa + j, e);
+            sumV.intoArray(buffer, 0);
+            float sum = fold(buffer, false);
+            if (full < n) { // the tail through the same vector exp, padded with e^−∞ = 0
+                java.util.Arrays.fill(buffer, Float.NEGATIVE_INFINITY);
+                for (int j = full; j < n; j++) {
+                    buffer[j - full] = xs.getAtIndex(F32, xa + j) - max;
+                }
+                VectorMath.exp(FloatVector.fromArray(S, buffer, 0)).intoArray(buffer, 0);
+                for (int j = full; j < n; j++) {
+                    sum += buffer[j - full];
+                    if (!log) {
+                        os.setAtIndex(F32, oa + j, buffer[j - full]);
+                    }
                 }
             }
             if (log) {
@@ -101,7 +109,8 @@ final class RowKernels {
             for (int i = 0; i < full; i += L) {
                 sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
             }
-            double sum = foldInDouble(sumV, buffer);
+            sumV.intoArray(buffer, 0);
+            double sum = foldInDouble(buffer);
             for (int j = full; j < n; j++) {
                 sum += xs.getAtIndex(F32, xa + j);
             }
@@ -112,7 +121,8 @@ final class RowKernels {
                         .sub(mean);
                 squaresV = c.fma(c, squaresV);
             }
-            double squares = foldInDouble(squaresV, buffer);
+            squaresV.intoArray(buffer, 0);
+            double squares = foldInDouble(buffer);
             for (int j = full; j < n; j++) {
                 float c = xs.getAtIndex(F32, xa + j) - mean;
                 squares += c * c;
@@ -154,9 +164,8 @@ final class RowKernels {
         });
     }
 
-    /** The lanes of v summed in double, in lane order. */
-    private static double foldInDouble(FloatVector v, float[] buffer) {
-        v.intoArray(buffer, 0);
+    /** Vector lanes (stored into buffer by the caller: a vector passed to a call may be boxed) summed in double, in lane order. */
+    private static double foldInDouble(float[] buffer) {
         double acc = 0;
         for (int lane = 0; lane < L; lane++) {
             acc += buffer[lane];
@@ -164,9 +173,8 @@ final class RowKernels {
         return acc;
     }
 
-    /** The lanes of v folded in lane order: the maximum (NaN wins) or the sum. */
-    private static float fold(FloatVector v, float[] buffer, boolean max) {
-        v.intoArray(buffer, 0);
+    /** Vector lanes stored in buffer, folded in lane order: the maximum (NaN wins) or the sum. */
+    private static float fold(float[] buffer, boolean max) {
         float acc = buffer[0];
         for (int lane = 1; lane < L; lane++) {
             acc = max ? Math.max(acc, buffer[lane]) : acc + buffer[lane];
