@@ -17,8 +17,7 @@
                           (D 16, G 4, cls) and (D 24, G 3, no cls)
 
 usage: python3 make_golden.py OUT_DIR
-torch and timm from pip. The torchvision wheels on this machine's index are built against another
-torch and fail to load; timm imports two optional symbols from it, so they are stubbed below.
+torch and timm from pip; timm's optional torchvision imports are stubbed (tools/python).
 """
 
 import sys
@@ -31,44 +30,8 @@ import torch
 from safetensors.torch import save_file
 
 
-class _Placeholder(type):
-    """Any attribute of a placeholder is a placeholder; so is calling or subclassing it."""
-
-    def __getattr__(cls, name):
-        return _Placeholder(name, (), {})
-
-    def __call__(cls, *args, **kwargs):
-        return cls
-
-
-class _StubFinder:
-    """Answers every import of torchvision.* with a module whose attributes are placeholders."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "torchvision" or name.startswith("torchvision."):
-            import importlib.machinery
-            return importlib.machinery.ModuleSpec(name, self, is_package=True)
-        return None
-
-    def create_module(self, spec):
-        module = types.ModuleType(spec.name)
-        module.__path__ = []
-        module.__getattr__ = _placeholder_attribute
-        return module
-
-    def exec_module(self, module):
-        pass
-
-
-def _placeholder_attribute(name):
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return _Placeholder(name, (), {})
-
-
-def stub_torchvision():
-    sys.meta_path.insert(0, _StubFinder())
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tools" / "python"))
+from timm_without_torchvision import stub_torchvision  # noqa: E402
 
 stub_torchvision()
 from timm.models.vision_transformer import Block, VisionTransformer  # noqa: E402

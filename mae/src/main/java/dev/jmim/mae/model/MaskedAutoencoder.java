@@ -1,0 +1,112 @@
+package dev.jmim.mae.model;
+
+import dev.jmim.mae.recipe.MaskedLoss;
+import dev.jmim.mae.recipe.PixelTarget;
+import dev.jmim.mae.recipe.RandomMasking;
+import dev.jmim.nn.Init;
+import dev.jmim.nn.Module;
+import dev.jmim.nn.ModuleList;
+import dev.jmim.nn.Parameter;
+import dev.jmim.nn.layers.Block;
+import dev.jmim.nn.layers.LayerNorm;
+import dev.jmim.nn.layers.Linear;
+import dev.jmim.nn.layers.PatchEmbed;
+import dev.jmim.nn.layers.PosEmbed;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.random.Generator;
+import java.util.List;
+
+/**
+ * The masked autoencoder of He et al. (2022), with the official code's parameter names, so its
+ * state dict loads in both directions: a ViT encoder over the visible patches (plus a class token),
+ * a light ViT decoder over all L positions (mask tokens where patches were removed), a linear head
+ * to p·p·C pixel values per patch, and the loss over removed patches only. Initialised as the
+ * official {@code initialize_weights}: fixed 2-D sin-cos position tables, xavier-uniform linears
+ * with zero bias, class and mask tokens from N(0, 0.02).
+ */
+public final class MaskedAutoencoder extends Module {
+    private final MaeConfig config;
+    private final PatchEmbed patchEmbed;
+    private final Parameter clsToken;
+    private final Parameter posEmbed;
+    private final ModuleList<Block> blocks;
+    private final LayerNorm norm;
+    private final Linear decoderEmbed;
+    private final Parameter maskToken;
+    private final Parameter decoderPosEmbed;
+    private final ModuleList<Block> decoderBlocks;
+    private final LayerNorm decoderNorm;
+    private final Linear decoderPred;
+
+    /** The loss, the prediction [N, L, p·p·C], the mask [N, L] (1 = removed) and ids_restore [N, L]. */
+    public record Output(Tensor loss, Tensor pred, Tensor mask, Tensor idsRestore) {}
+
+    public MaskedAutoencoder(MaeConfig c, Generator g) {
+        this.config = c;
+        this.clsToken = parameter("cls_token", Init.normal(g, 0.02, 1, 1, c.dim()));
+        this.posEmbed = frozenParameter("pos_embed", PosEmbed.sinCos2d(c.dim(), c.grid(), true));
+        this.maskToken = parameter("mask_token", Init.normal(g, 0.02, 1, 1, c.decoderDim()));
+        this.decoderPosEmbed = frozenParameter("decoder_pos_embed", PosEmbed.sinCos2d(c.decoderDim(), c.grid(), true));
+        this.patchEmbed = child("patch_embed", new PatchEmbed(g, c.imgSize(), c.patch(), c.inChans(), c.dim()));
+        this.blocks = child("blocks", new ModuleList<>());
+        for (int i = 0; i < c.depth(); i++) {
+            blocks.add(new Block(g, c.dim(), c.heads(), c.mlpRatio(), true, c.eps(), 0));
+        }
+        this.norm = child("norm", new LayerNorm(c.dim(), c.eps()));
+        this.decoderEmbed = child("decoder_embed", Linear.xavier(g, c.dim(), c.decoderDim(), true));
+        this.decoderBlocks = child("decoder_blocks", new ModuleList<>());
+        for (int i = 0; i < c.decoderDepth(); i++) {
+            decoderBlocks.add(new Block(g, c.decoderDim(), c.decoderHeads(), c.mlpRatio(), true, c.eps(), 0));
+        }
+        this.decoderNorm = child("decoder_norm", new LayerNorm(c.decoderDim(), c.eps()));
+        int pixels = c.patch() * c.patch() * c.inChans();
+        this.decoderPred = child("decoder_pred", Linear.xavier(g, c.decoderDim(), pixels, true));
+    }
+
+    public MaeConfig config() {
+        return config;
+    }
+
+    /** The encoder's output [N, 1 + keep, D] (class token first) and the masking that chose its tokens. */
+    public record Encoded(Tensor latent, RandomMasking.Result masking) {}
+
+    /** Encodes images [N, C, H, W], masking with the given noise [N, L]. */
+    public Encoded encode(Tensor images, double maskRatio, Tensor noise) {
+        Tensor x = patchEmbed.forward(images);
+        int n = x.size(0);
+        int length = x.size(1);
+        x = x.add(posEmbed.value().narrow(1, 1, length));
+        RandomMasking.Result masked = RandomMasking.apply(x, maskRatio, noise);
+        Tensor cls = clsToken.value().add(posEmbed.value().narrow(1, 0, 1)).expand(n, 1, config.dim());
+        Tensor h = Tensor.cat(List.of(cls, masked.kept()), 1);
+        for (Block block : blocks.modules()) {
+            h = block.forward(h);
+        }
+        return new Encoded(norm.forward(h), masked);
+    }
+
+    /** Prediction [N, L, p·p·C] from the encoder output and ids_restore. */
+    public Tensor decode(Tensor latent, Tensor idsRestore) {
+        Tensor y = decoderEmbed.forward(latent);
+        int n = y.size(0);
+        int length = idsRestore.size(1);
+        int d = config.decoderDim();
+        Tensor tokens = maskToken.value().expand(n, length + 1 - y.size(1), d);
+        Tensor patches = Tensor.cat(List.of(y.narrow(1, 1, y.size(1) - 1), tokens), 1)
+                .gather(1, idsRestore.unsqueeze(-1).expand(n, length, d));
+        Tensor h = Tensor.cat(List.of(y.narrow(1, 0, 1), patches), 1).add(decoderPosEmbed.value());
+        for (Block block : decoderBlocks.modules()) {
+            h = block.forward(h);
+        }
+        return decoderPred.forward(decoderNorm.forward(h)).narrow(1, 1, length);
+    }
+
+    /** The full pass: mask with noise [N, L], encode, decode, and the loss on the removed patches. */
+    public Output forward(Tensor images, double maskRatio, Tensor noise) {
+        Encoded encoded = encode(images, maskRatio, noise);
+        RandomMasking.Result masked = encoded.masking();
+        Tensor pred = decode(encoded.latent(), masked.idsRestore());
+        Tensor target = PixelTarget.of(images, config.patch(), config.normPixLoss());
+        return new Output(MaskedLoss.mse(pred, target, masked.mask()), pred, masked.mask(), masked.idsRestore());
+    }
+}

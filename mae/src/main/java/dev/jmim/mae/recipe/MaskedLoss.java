@@ -1,0 +1,20 @@
+package dev.jmim.mae.recipe;
+
+import dev.jmim.tensor.Shapes;
+import dev.jmim.tensor.Tensor;
+
+/** MAE's loss: the per-patch mean squared error, averaged over the removed patches only. */
+public final class MaskedLoss {
+    private MaskedLoss() {}
+
+    /** pred, target [N, L, K]; mask [N, L] with 1 where a patch was removed. */
+    public static Tensor mse(Tensor pred, Tensor target, Tensor mask) {
+        if (!java.util.Arrays.equals(pred.shape(), target.shape())) {
+            throw new IllegalArgumentException("masked loss: prediction " + Shapes.format(pred.shape()) + " and target "
+                    + Shapes.format(target.shape()) + " differ in shape");
+        }
+        Tensor diff = pred.sub(target);
+        Tensor perPatch = diff.mul(diff).mean(new int[] {-1}, false);
+        return perPatch.mul(mask).sum().div(mask.sum());
+    }
+}
