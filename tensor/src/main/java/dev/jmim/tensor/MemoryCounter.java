@@ -20,7 +20,8 @@ public final class MemoryCounter {
         peakBytes.accumulateAndGet(live, Math::max);
     }
 
-    void released(long bytes, boolean byGc) {
+    /** Synchronised with {@link #snapshot}: a GC release moves bytes from live to reclaimed in one step. */
+    synchronized void released(long bytes, boolean byGc) {
         if (byGc) {
             reclaimedByGc.addAndGet(bytes);
         }
@@ -28,9 +29,11 @@ public final class MemoryCounter {
         liveBlocks.decrementAndGet();
     }
 
-    public MemoryStats snapshot() {
-        // GC first: a release between the two reads may then show in both, never in neither.
-        long gc = reclaimedByGc.get();
-        return new MemoryStats(device, liveBytes.get(), liveBlocks.get(), peakBytes.get(), gc);
+    /**
+     * A consistent view: live + reclaimed (the held bytes) never shows a GC release half done.
+     * (Reading the two counters without the lock once lost a 512-byte block between the reads.)
+     */
+    public synchronized MemoryStats snapshot() {
+        return new MemoryStats(device, liveBytes.get(), liveBlocks.get(), peakBytes.get(), reclaimedByGc.get());
     }
 }

@@ -4,9 +4,16 @@ import dev.jmim.tensor.HostStorage;
 import dev.jmim.tensor.Shapes;
 import dev.jmim.tensor.Tensor;
 
-/** [..., M, K] @ [..., K, N] → dense [..., M, N]: one {@link Gemm} per batch element, batch dims by stride. */
+/**
+ * [..., M, K] @ [..., K, N] → dense [..., M, N]: one {@link Gemm} per batch element, batch dims by
+ * stride. Many small GEMMs (attention's per-head products) are split across threads by batch
+ * element; large ones split their rows.
+ */
 final class BatchedMatmul {
     private BatchedMatmul() {}
+
+    /** Below this many multiply-adds per batch element, threads split the batch, not each GEMM. */
+    private static final long SMALL_GEMM = 1L << 20;
 
     static void run(Tensor a, Tensor b, Tensor out, Parallel parallel) {
         int rank = out.dim();
@@ -15,33 +22,40 @@ final class BatchedMatmul {
         int k = a.size(-1);
         int[] batchShape = java.util.Arrays.copyOf(out.shape(), rank - 2);
         long batches = Shapes.numel(batchShape);
-        int[] index = new int[rank - 2];
-        for (long batch = 0; batch < batches; batch++) {
-            long aOffset = a.offset();
-            long bOffset = b.offset();
-            long cOffset = out.offset();
-            for (int d = 0; d < index.length; d++) {
-                aOffset += index[d] * a.stride(d);
-                bOffset += index[d] * b.stride(d);
-                cOffset += index[d] * out.stride(d);
+        boolean splitBatch = batches >= parallel.threads() && (long) m * n * k < SMALL_GEMM;
+        int parts = splitBatch ? parallel.threads() : 1;
+        // A GEMM started inside a part runs on that part's thread (Parallel runs nested calls
+        // inline); each output element is still computed by one thread in one order.
+        parallel.run(parts, part -> {
+            for (long batch = batches * part / parts; batch < batches * (part + 1) / parts; batch++) {
+                multiplyOne(a, b, out, batch, batchShape, m, n, k, parallel);
             }
-            Gemm.multiply(
-                    m,
-                    n,
-                    k,
-                    new Gemm.Matrix(segment(a), aOffset, a.stride(-2), a.stride(-1)),
-                    new Gemm.Matrix(segment(b), bOffset, b.stride(-2), b.stride(-1)),
-                    segment(out),
-                    cOffset,
-                    out.stride(-2),
-                    parallel);
-            for (int d = index.length - 1; d >= 0; d--) {
-                if (++index[d] < batchShape[d]) {
-                    break;
-                }
-                index[d] = 0;
-            }
+        });
+    }
+
+    private static void multiplyOne(
+            Tensor a, Tensor b, Tensor out, long batch, int[] batchShape, int m, int n, int k, Parallel parallel) {
+        long aOffset = a.offset();
+        long bOffset = b.offset();
+        long cOffset = out.offset();
+        long rest = batch;
+        for (int d = batchShape.length - 1; d >= 0; d--) {
+            long index = rest % batchShape[d];
+            rest /= batchShape[d];
+            aOffset += index * a.stride(d);
+            bOffset += index * b.stride(d);
+            cOffset += index * out.stride(d);
         }
+        Gemm.multiply(
+                m,
+                n,
+                k,
+                new Gemm.Matrix(segment(a), aOffset, a.stride(-2), a.stride(-1)),
+                new Gemm.Matrix(segment(b), bOffset, b.stride(-2), b.stride(-1)),
+                segment(out),
+                cOffset,
+                out.stride(-2),
+                parallel);
     }
 
     private static java.lang.foreign.MemorySegment segment(Tensor t) {

@@ -1,0 +1,106 @@
+package dev.jmim.mae.train;
+
+import dev.jmim.autograd.Autograd;
+import dev.jmim.mae.data.BatchLoader;
+import dev.jmim.mae.data.ImageFiles;
+import dev.jmim.mae.data.RgbImage;
+import dev.jmim.mae.model.MaeConfig;
+import dev.jmim.mae.model.MaskedAutoencoder;
+import dev.jmim.mae.recipe.Patches;
+import dev.jmim.mae.recipe.RandomMasking;
+import dev.jmim.tensor.Scope;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.random.Generator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The official demo's panels for each image, side by side: original | masked | reconstruction |
+ * reconstruction with the visible patches pasted back. A norm-pix model predicts standardised
+ * patches; they are brought back to pixels with the mean and standard deviation of the image's
+ * <em>visible</em> patches (averaged over them), not with each hidden patch's own statistics,
+ * which would leak the answer into the picture.
+ */
+public final class Reconstructions {
+    private static final int ZOOM = 4;
+    private static final int GAP = 2;
+
+    private Reconstructions() {}
+
+    /** images already model-sized; writes one row per image. */
+    public static void grid(MaskedAutoencoder model, List<RgbImage> images, double ratio, long seed, Path png)
+            throws IOException {
+        MaeConfig c = model.config();
+        int n = images.size();
+        int s = c.imgSize();
+        int plane = s * s;
+        float[] input = new float[n * 3 * plane];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < 3; ch++) {
+                for (int k = 0; k < plane; k++) {
+                    input[(i * 3 + ch) * plane + k] =
+                            (images.get(i).pixels()[ch * plane + k] - BatchLoader.MEAN[ch]) / BatchLoader.STD[ch];
+                }
+            }
+        }
+        float[][] panels = new float[4][];
+        try (var _ = Autograd.noGrad();
+                Scope _ = Scope.open()) {
+            Tensor x = Tensor.of(input, n, 3, s, s);
+            MaskedAutoencoder.Output out =
+                    model.forward(x, ratio, RandomMasking.noise(new Generator(seed), n, c.numPatches()));
+            Tensor pred = out.pred();
+            Tensor visible = out.mask().neg().add(1).unsqueeze(-1); // [N, L, 1]
+            if (c.normPixLoss()) {
+                Tensor target = Patches.patchify(x, c.patch());
+                Tensor mean = target.mean(new int[] {-1}, true);
+                Tensor std = target.var(new int[] {-1}, 1, true).add(1e-6).sqrt();
+                Tensor count = visible.sum(new int[] {1}, true);
+                Tensor imageMean = mean.mul(visible).sum(new int[] {1}, true).div(count);
+                Tensor imageStd = std.mul(visible).sum(new int[] {1}, true).div(count);
+                pred = pred.mul(imageStd).add(imageMean);
+            }
+            int g = c.grid();
+            Tensor recon = Patches.unpatchify(pred, c.patch(), 3, g, g);
+            Tensor hidden = Patches.unpatchify(
+                    out.mask().unsqueeze(-1).expand(n, c.numPatches(), c.patch() * c.patch() * 3), c.patch(), 3, g, g);
+            Tensor shown = hidden.neg().add(1);
+            panels[0] = toPixels(x);
+            panels[1] = toPixels(x.mul(shown));
+            panels[2] = toPixels(recon);
+            panels[3] = toPixels(x.mul(shown).add(recon.mul(hidden)));
+        }
+        int cell = s * ZOOM;
+        int width = 4 * cell + 3 * GAP;
+        int height = n * cell + (n - 1) * GAP;
+        float[] canvas = new float[3 * height * width];
+        java.util.Arrays.fill(canvas, 1f);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < 4; p++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = 0; y < cell; y++) {
+                        for (int xx = 0; xx < cell; xx++) {
+                            float v = panels[p][(i * 3 + ch) * plane + (y / ZOOM) * s + xx / ZOOM];
+                            int cy = i * (cell + GAP) + y;
+                            int cx = p * (cell + GAP) + xx;
+                            canvas[(ch * height + cy) * width + cx] = v;
+                        }
+                    }
+                }
+            }
+        }
+        ImageFiles.writePng(canvas, height, width, png);
+    }
+
+    /** Normalised [N, 3, S, S] back to [0, 1] pixels. */
+    private static float[] toPixels(Tensor normalised) {
+        float[] v = normalised.contiguous().toFloatArray();
+        int plane = normalised.size(2) * normalised.size(3);
+        for (int i = 0; i < v.length; i++) {
+            int ch = (i / plane) % 3;
+            v[i] = Math.clamp(v[i] * BatchLoader.STD[ch] + BatchLoader.MEAN[ch], 0f, 1f);
+        }
+        return v;
+    }
+}
