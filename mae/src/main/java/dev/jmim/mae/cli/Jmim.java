@@ -20,8 +20,12 @@ import picocli.CommandLine.Command;
 public final class Jmim {
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Jmim()).setExecutionExceptionHandler(Jmim::reportError);
-        System.exit(cli.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as the launcher runs it: failures become one line on stderr and exit code 1. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Jmim()).setExecutionExceptionHandler(Jmim::reportError);
     }
 
     /** One line for the user; the stack trace only when JMIM_DEBUG is set. */
