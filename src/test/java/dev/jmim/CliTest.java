@@ -50,9 +50,18 @@ class CliTest {
         String model = fail("pretrain", "--model", "giant");
         assertTrue(model.startsWith("jmim pretrain: unknown model 'giant'; choose tiny, base, large or huge"), model);
         String batch = fail("pretrain", "--batch", "0", "--out", dir.toString());
-        assertTrue(batch.startsWith("jmim pretrain: batch, accum, epochs and checkpoint interval must be ≥ 1; got batch 0"), batch);
-        String checkpoint = fail("reconstruct", "--checkpoint", dir.resolve("none.safetensors").toString(), "--image",
-                "x.png", "--out", dir.resolve("o.png").toString());
+        assertTrue(
+                batch.startsWith(
+                        "jmim pretrain: batch, accum, epochs and checkpoint interval must be ≥ 1; got batch 0"),
+                batch);
+        String checkpoint = fail(
+                "reconstruct",
+                "--checkpoint",
+                dir.resolve("none.safetensors").toString(),
+                "--image",
+                "x.png",
+                "--out",
+                dir.resolve("o.png").toString());
         assertTrue(checkpoint.startsWith("jmim reconstruct: no such checkpoint"), checkpoint);
         String folder = fail("pretrain", "--data", dir.resolve("no-images").toString());
         assertTrue(folder.startsWith("jmim pretrain: no such image folder"), folder);
@@ -70,11 +79,23 @@ class CliTest {
         RgbImage picture = new SyntheticShapes(1, 50, 3).get(0);
         ImageFiles.writePng(picture.pixels(), 50, 50, image);
         Path recon = dir.resolve("recon.png");
-        run("reconstruct", "--checkpoint", run.resolve("checkpoint.safetensors").toString(), "--image",
-                image.toString(), "--out", recon.toString());
+        run(
+                "reconstruct",
+                "--checkpoint",
+                run.resolve("checkpoint.safetensors").toString(),
+                "--image",
+                image.toString(),
+                "--out",
+                recon.toString());
         assertTrue(Files.size(recon) > 100, "the reconstruction PNG was written");
-        String notImage = fail("reconstruct", "--checkpoint", run.resolve("checkpoint.safetensors").toString(),
-                "--image", run.resolve("metrics.csv").toString(), "--out", recon.toString());
+        String notImage = fail(
+                "reconstruct",
+                "--checkpoint",
+                run.resolve("checkpoint.safetensors").toString(),
+                "--image",
+                run.resolve("metrics.csv").toString(),
+                "--out",
+                recon.toString());
         assertTrue(notImage.startsWith("jmim reconstruct: cannot decode"), notImage);
     }
 
