@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorOperators;
  *
  * Polynomials are written out term by term: a loop carrying a vector through its iterations defeats
  * C2's box elimination and allocated a vector per term (bench/NOTES.md). Errors against the F64
- * reference, measured in {@code FastKernelsDifferentialTest}: erf 2 ulps, GELU 7 ulps.
+ * reference, worst over 1.6 M random inputs: erf 2 ulps, GELU 9 ulps.
  */
 final class VectorMath {
     private static final float INV_SQRT_2 = (float) (1.0 / Math.sqrt(2.0));
