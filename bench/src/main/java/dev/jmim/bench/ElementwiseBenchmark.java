@@ -99,11 +99,7 @@ public class ElementwiseBenchmark {
     /** Ceiling: a bulk copy of the same bytes, one thread. */
     @Benchmark
     public Tensor bulkCopy() {
-        MemorySegment.copy(segment(a), 0, segment(out), 0, a.numel() * 4);
+        MemorySegment.copy(HostStorage.segmentOf(a), 0, HostStorage.segmentOf(out), 0, a.numel() * 4);
         return out;
-    }
-
-    private static MemorySegment segment(Tensor t) {
-        return ((HostStorage) t.storage()).segment();
     }
 }

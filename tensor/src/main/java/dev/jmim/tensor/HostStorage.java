@@ -36,6 +36,15 @@ public final class HostStorage extends Storage {
         return segment;
     }
 
+    /** The host memory a CPU tensor views (its whole storage; the tensor's offset is in elements). */
+    public static MemorySegment segmentOf(Tensor t) {
+        if (!(t.storage() instanceof HostStorage host)) {
+            throw new IllegalArgumentException(
+                    "expected a CPU tensor, got " + t.describe() + "; move it with .to(Device.CPU)");
+        }
+        return host.segment;
+    }
+
     /** Live and peak bytes of every CPU tensor storage in this JVM. */
     public static MemoryStats stats() {
         return COUNTER.snapshot();

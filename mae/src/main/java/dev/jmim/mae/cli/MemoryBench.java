@@ -65,9 +65,9 @@ final class MemoryBench implements Callable<Integer> {
         int side = (int) Math.sqrt(elements);
         Tensor square = Tensor.randn(g, side, side);
         Tensor squareOut = Tensor.zeros(side, side);
-        MemorySegment as = segment(a);
-        MemorySegment bs = segment(b);
-        MemorySegment os = segment(out);
+        MemorySegment as = HostStorage.segmentOf(a);
+        MemorySegment bs = HostStorage.segmentOf(b);
+        MemorySegment os = HostStorage.segmentOf(out);
         double n = elements * 4.0;
         List<Workload> workloads = List.of(
                 new Workload(
@@ -173,9 +173,5 @@ final class MemoryBench implements Callable<Integer> {
         double[] sorted = Arrays.copyOf(times, count);
         Arrays.sort(sorted);
         return sorted[count / 2];
-    }
-
-    private static MemorySegment segment(Tensor t) {
-        return ((HostStorage) t.storage()).segment();
     }
 }

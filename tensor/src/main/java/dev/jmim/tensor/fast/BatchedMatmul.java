@@ -50,15 +50,11 @@ final class BatchedMatmul {
                 m,
                 n,
                 k,
-                new Gemm.Matrix(segment(a), aOffset, a.stride(-2), a.stride(-1)),
-                new Gemm.Matrix(segment(b), bOffset, b.stride(-2), b.stride(-1)),
-                segment(out),
+                new Gemm.Matrix(HostStorage.segmentOf(a), aOffset, a.stride(-2), a.stride(-1)),
+                new Gemm.Matrix(HostStorage.segmentOf(b), bOffset, b.stride(-2), b.stride(-1)),
+                HostStorage.segmentOf(out),
                 cOffset,
                 out.stride(-2),
                 parallel);
-    }
-
-    private static java.lang.foreign.MemorySegment segment(Tensor t) {
-        return ((HostStorage) t.storage()).segment();
     }
 }

@@ -28,13 +28,9 @@ final class Elementwise {
 
     private Elementwise() {}
 
-    static MemorySegment segment(Tensor t) {
-        return ((HostStorage) t.storage()).segment();
-    }
-
     static void unary(UnaryOp op, Tensor x, Tensor out, Parallel parallel) {
-        MemorySegment xs = segment(x);
-        MemorySegment os = segment(out);
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
         Strided loop = Strided.of(out.shape(), x, out);
         long sx = loop.innerStride(0);
         long so = loop.innerStride(1);
@@ -150,9 +146,9 @@ final class Elementwise {
     }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out, Parallel parallel) {
-        MemorySegment as = segment(a);
-        MemorySegment bs = segment(b);
-        MemorySegment os = segment(out);
+        MemorySegment as = HostStorage.segmentOf(a);
+        MemorySegment bs = HostStorage.segmentOf(b);
+        MemorySegment os = HostStorage.segmentOf(out);
         Strided loop = Strided.of(out.shape(), a, b, out);
         long sa = loop.innerStride(0);
         long sb = loop.innerStride(1);
@@ -162,8 +158,8 @@ final class Elementwise {
             int full = dense ? count - count % L : 0;
             if (full > 0) {
                 // a stride-0 operand is read as L copies of its value from a small heap segment
-                MemorySegment aSource = sa == 1 ? as : copies(as.getAtIndex(F32, at[0]));
-                MemorySegment bSource = sb == 1 ? bs : copies(bs.getAtIndex(F32, at[1]));
+                MemorySegment aSource = sa == 1 ? as : Lanes.filled(L, as.getAtIndex(F32, at[0]));
+                MemorySegment bSource = sb == 1 ? bs : Lanes.filled(L, bs.getAtIndex(F32, at[1]));
                 binaryDense(
                         op,
                         aSource,
@@ -187,12 +183,6 @@ final class Elementwise {
                 }
             }
         });
-    }
-
-    private static MemorySegment copies(float value) {
-        float[] values = new float[L];
-        java.util.Arrays.fill(values, value);
-        return MemorySegment.ofArray(values);
     }
 
     /** Byte offsets; each input advances by its step (one vector, or 0 for a value read as copies). */
@@ -252,10 +242,10 @@ final class Elementwise {
 
     /** out = cond ? a : b with F32 a, b, out and BOOL cond. */
     static void where(Tensor cond, Tensor a, Tensor b, Tensor out, Parallel parallel) {
-        MemorySegment cs = segment(cond);
-        MemorySegment as = segment(a);
-        MemorySegment bs = segment(b);
-        MemorySegment os = segment(out);
+        MemorySegment cs = HostStorage.segmentOf(cond);
+        MemorySegment as = HostStorage.segmentOf(a);
+        MemorySegment bs = HostStorage.segmentOf(b);
+        MemorySegment os = HostStorage.segmentOf(out);
         Strided loop = Strided.of(out.shape(), cond, a, b, out);
         long sc = loop.innerStride(0);
         long sa = loop.innerStride(1);
@@ -271,7 +261,7 @@ final class Elementwise {
     }
 
     static void fill(Tensor out, float value, Parallel parallel) {
-        MemorySegment os = segment(out);
+        MemorySegment os = HostStorage.segmentOf(out);
         Strided loop = Strided.of(out.shape(), out);
         long so = loop.innerStride(0);
         FloatVector v = FloatVector.broadcast(S, value);
@@ -294,8 +284,8 @@ final class Elementwise {
      * zero into integers, round-to-nearest-even into BF16 and F16, != 0 into BOOL).
      */
     static void copy(Tensor x, Tensor out, Parallel parallel) {
-        MemorySegment xs = segment(x);
-        MemorySegment os = segment(out);
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
         DType from = x.dtype();
         DType to = out.dtype();
         int width = from.byteSize();

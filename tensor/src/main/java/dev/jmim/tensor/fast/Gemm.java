@@ -42,8 +42,8 @@ public final class Gemm {
         }
         int parts = Math.min(parallel.threads(), (m + MR - 1) / MR);
         parallel.run(parts, part -> {
-            int rowStart = Parallel.split(m, parts, part, MR);
-            int rowEnd = Parallel.split(m, parts, part + 1, MR);
+            int rowStart = (int) Parallel.split(m, parts, part, MR);
+            int rowEnd = (int) Parallel.split(m, parts, part + 1, MR);
             if (rowEnd > rowStart) {
                 multiplyRows(rowStart, rowEnd, n, k, a, b, c, cOffset, ldc);
             }

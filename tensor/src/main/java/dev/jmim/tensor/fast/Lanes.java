@@ -65,4 +65,11 @@ final class Lanes {
             s.set(ValueLayout.JAVA_BYTE, at + i * stride, (byte) ((bits >>> i) & 1));
         }
     }
+
+    /** A heap segment of n copies of value: a stride-0 operand or an absent weight read as dense. */
+    static MemorySegment filled(int n, float value) {
+        float[] values = new float[n];
+        java.util.Arrays.fill(values, value);
+        return MemorySegment.ofArray(values);
+    }
 }

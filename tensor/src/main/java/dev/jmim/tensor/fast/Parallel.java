@@ -81,10 +81,18 @@ public final class Parallel {
         }
     }
 
+    /** Below this many elements a kernel stays on the calling thread: a handoff would cost more than it saves. */
+    static final long MIN_ELEMENTS = 1 << 15;
+
+    /** How many parts a kernel over {@code elements} elements in {@code pieces} independent pieces runs as. */
+    int partsFor(long elements, long pieces) {
+        return elements < MIN_ELEMENTS ? 1 : (int) Math.max(1, Math.min(threads, pieces));
+    }
+
     /** The start of part i when [0, total) is cut into parts pieces, each a multiple of align. */
-    public static int split(int total, int parts, int i, int align) {
+    public static long split(long total, int parts, int i, int align) {
         long units = (total + align - 1) / align;
-        return (int) Math.min(total, units * i / parts * align);
+        return Math.min(total, units * i / parts * align);
     }
 
     private static final class Worker implements Runnable {

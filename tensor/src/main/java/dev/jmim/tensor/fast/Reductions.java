@@ -3,7 +3,9 @@ package dev.jmim.tensor.fast;
 import static dev.jmim.tensor.fast.Lanes.L;
 import static dev.jmim.tensor.fast.Lanes.S;
 
+import dev.jmim.tensor.HostStorage;
 import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Shapes;
 import dev.jmim.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
@@ -89,8 +91,8 @@ final class Reductions {
     }
 
     private static void rows(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
-        MemorySegment xs = Elementwise.segment(x);
-        MemorySegment os = Elementwise.segment(out);
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
         int[] keptSize = dims.sizes(false);
         long[] keptStride = dims.strides(false);
         int[] outer = dims.sizes(true);
@@ -98,8 +100,8 @@ final class Reductions {
         int inner = outer.length == 0 ? 1 : outer[outer.length - 1];
         long innerStride = outer.length == 0 ? 1 : outerStride[outer.length - 1];
         int[] reducedOuter = java.util.Arrays.copyOf(outer, Math.max(0, outer.length - 1));
-        long outputs = product(keptSize);
-        int parts = x.numel() < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), outputs);
+        long outputs = Shapes.numel(keptSize);
+        int parts = parallel.partsFor(x.numel(), outputs);
         parallel.run(parts, part -> {
             float[] floats = new float[L];
             double[] doubles = new double[L];
@@ -168,8 +170,8 @@ final class Reductions {
     }
 
     private static void columns(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
-        MemorySegment xs = Elementwise.segment(x);
-        MemorySegment os = Elementwise.segment(out);
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
         int[] keptSize = dims.sizes(false);
         long[] keptStride = dims.strides(false);
         int width = keptSize[keptSize.length - 1];
@@ -179,8 +181,8 @@ final class Reductions {
         int[] reducedSize = dims.sizes(true);
         long[] reducedStride = dims.strides(true);
         int chunks = (width + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
-        long items = product(outerKept) * chunks;
-        int parts = x.numel() < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), items);
+        long items = Shapes.numel(outerKept) * chunks;
+        int parts = parallel.partsFor(x.numel(), items);
         parallel.run(parts, part -> {
             double[] sums = new double[COLUMN_CHUNK];
             int[] counter = new int[reducedSize.length];
@@ -276,14 +278,6 @@ final class Reductions {
             linear /= sizes[d];
         }
         return offset;
-    }
-
-    private static long product(int[] sizes) {
-        long n = 1;
-        for (int s : sizes) {
-            n *= s;
-        }
-        return n;
     }
 
     private static float identity(ReduceOp op) {

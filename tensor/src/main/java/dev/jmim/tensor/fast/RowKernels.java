@@ -5,6 +5,7 @@ import static dev.jmim.tensor.fast.Lanes.L;
 import static dev.jmim.tensor.fast.Lanes.ORDER;
 import static dev.jmim.tensor.fast.Lanes.S;
 
+import dev.jmim.tensor.HostStorage;
 import dev.jmim.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -23,8 +24,8 @@ final class RowKernels {
      * last n mod L elements of a row go through the same exp on a padded buffer.
      */
     static void softmax(Tensor x, boolean log, Tensor out, Parallel parallel) {
-        MemorySegment xs = Elementwise.segment(x);
-        MemorySegment os = Elementwise.segment(out);
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
         int n = x.dim() == 0 ? 1 : x.size(-1);
         long rows = n == 0 ? 0 : x.numel() / n;
         int full = n - n % L;
@@ -93,11 +94,11 @@ final class RowKernels {
      * (read as ones and zeros, so that one straight-line loop serves every case).
      */
     static void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Parallel parallel) {
-        MemorySegment xs = Elementwise.segment(x);
-        MemorySegment os = Elementwise.segment(out);
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
         int n = x.size(-1);
-        MemorySegment ws = weight == null ? filled(n, 1f) : Elementwise.segment(weight);
-        MemorySegment bs = bias == null ? filled(n, 0f) : Elementwise.segment(bias);
+        MemorySegment ws = weight == null ? Lanes.filled(n, 1f) : HostStorage.segmentOf(weight);
+        MemorySegment bs = bias == null ? Lanes.filled(n, 0f) : HostStorage.segmentOf(bias);
         long w0 = weight == null ? 0 : weight.offset();
         long b0 = bias == null ? 0 : bias.offset();
         long rows = n == 0 ? 0 : x.numel() / n;
@@ -143,19 +144,13 @@ final class RowKernels {
         });
     }
 
-    private static MemorySegment filled(int n, float value) {
-        float[] values = new float[n];
-        java.util.Arrays.fill(values, value);
-        return MemorySegment.ofArray(values);
-    }
-
     @FunctionalInterface
     private interface RowBody {
         void run(long row, float[] buffer);
     }
 
     private static void forRows(long rows, int n, Parallel parallel, RowBody body) {
-        int parts = rows * n < Strided.PARALLEL_MIN_ELEMENTS ? 1 : (int) Math.min(parallel.threads(), rows);
+        int parts = parallel.partsFor(rows * n, rows);
         parallel.run(parts, part -> {
             float[] buffer = new float[L];
             for (long row = rows * part / parts; row < rows * (part + 1) / parts; row++) {

@@ -125,20 +125,13 @@ final class Strided {
         }
     }
 
-    /**
-     * Runs the whole loop on the threads of parallel, cut into equal element ranges aligned to
-     * cache lines; small loops stay on the calling thread, where a handoff would cost more than it saves.
-     */
+    /** Runs the whole loop on the threads of parallel, cut into equal element ranges aligned to cache lines. */
     void run(Parallel parallel, Row row) {
         long total = size();
-        int parts = total < PARALLEL_MIN_ELEMENTS ? 1 : parallel.threads();
-        parallel.run(parts, part -> forRange(split(total, parts, part), split(total, parts, part + 1), row));
-    }
-
-    static final long PARALLEL_MIN_ELEMENTS = 1 << 15;
-
-    static long split(long total, int parts, int i) {
-        long units = (total + 63) / 64;
-        return Math.min(total, units * i / parts * 64);
+        int parts = parallel.partsFor(total, total);
+        parallel.run(
+                parts,
+                part -> forRange(
+                        Parallel.split(total, parts, part, 64), Parallel.split(total, parts, part + 1, 64), row));
     }
 }

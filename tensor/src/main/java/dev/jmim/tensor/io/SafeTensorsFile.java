@@ -113,7 +113,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     public Tensor tensor(String name) {
         Entry e = entry(name);
         Tensor t = Tensor.empty(e.dtype(), dev.jmim.tensor.Device.CPU, e.shape());
-        MemorySegment.copy(data, e.begin(), ((HostStorage) t.storage()).segment(), 0, e.end() - e.begin());
+        MemorySegment.copy(data, e.begin(), HostStorage.segmentOf(t), 0, e.end() - e.begin());
         return t;
     }
 

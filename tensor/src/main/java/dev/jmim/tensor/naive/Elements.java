@@ -2,7 +2,6 @@ package dev.jmim.tensor.naive;
 
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.HalfFloats;
-import dev.jmim.tensor.HostStorage;
 import dev.jmim.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,10 +19,6 @@ final class Elements {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private Elements() {}
-
-    static MemorySegment segment(Tensor t) {
-        return ((HostStorage) t.storage()).segment();
-    }
 
     /** Byte offset in the storage of the element at index. */
     static long byteOffset(Tensor t, int[] index) {

@@ -1,11 +1,11 @@
 package dev.jmim.tensor.naive;
 
+import static dev.jmim.tensor.HostStorage.segmentOf;
 import static dev.jmim.tensor.naive.Elements.byteOffset;
 import static dev.jmim.tensor.naive.Elements.getDouble;
 import static dev.jmim.tensor.naive.Elements.getLong;
 import static dev.jmim.tensor.naive.Elements.putDouble;
 import static dev.jmim.tensor.naive.Elements.putLong;
-import static dev.jmim.tensor.naive.Elements.segment;
 
 import dev.jmim.tensor.Backend;
 import dev.jmim.tensor.BinaryOp;
@@ -79,35 +79,35 @@ public class NaiveBackend implements Backend {
         forEachIndex(out.shape(), i -> {
             if (integral) {
                 putLong(
-                        segment(out),
+                        segmentOf(out),
                         out.dtype(),
                         byteOffset(out, i),
-                        getLong(segment(x), x.dtype(), byteOffset(x, i)));
+                        getLong(segmentOf(x), x.dtype(), byteOffset(x, i)));
             } else {
                 putDouble(
-                        segment(out),
+                        segmentOf(out),
                         out.dtype(),
                         byteOffset(out, i),
-                        getDouble(segment(x), x.dtype(), byteOffset(x, i)));
+                        getDouble(segmentOf(x), x.dtype(), byteOffset(x, i)));
             }
         });
     }
 
     @Override
     public void fill(Tensor out, double value) {
-        forEachIndex(out.shape(), i -> putDouble(segment(out), out.dtype(), byteOffset(out, i), value));
+        forEachIndex(out.shape(), i -> putDouble(segmentOf(out), out.dtype(), byteOffset(out, i), value));
     }
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
         forEachIndex(out.shape(), i -> {
             if (!x.dtype().isFloating()) {
-                long v = getLong(segment(x), x.dtype(), byteOffset(x, i));
-                putLong(segment(out), out.dtype(), byteOffset(out, i), op == UnaryOp.NEG ? -v : Math.abs(v));
+                long v = getLong(segmentOf(x), x.dtype(), byteOffset(x, i));
+                putLong(segmentOf(out), out.dtype(), byteOffset(out, i), op == UnaryOp.NEG ? -v : Math.abs(v));
                 return;
             }
-            double v = getDouble(segment(x), x.dtype(), byteOffset(x, i));
-            putDouble(segment(out), out.dtype(), byteOffset(out, i), apply(op, v));
+            double v = getDouble(segmentOf(x), x.dtype(), byteOffset(x, i));
+            putDouble(segmentOf(out), out.dtype(), byteOffset(out, i), apply(op, v));
         });
     }
 
@@ -137,13 +137,13 @@ public class NaiveBackend implements Backend {
         forEachIndex(out.shape(), i -> {
             long at = byteOffset(out, i);
             if (floating) {
-                double x = getDouble(segment(a), a.dtype(), byteOffset(a, i));
-                double y = getDouble(segment(b), b.dtype(), byteOffset(b, i));
-                putDouble(segment(out), out.dtype(), at, apply(op, x, y));
+                double x = getDouble(segmentOf(a), a.dtype(), byteOffset(a, i));
+                double y = getDouble(segmentOf(b), b.dtype(), byteOffset(b, i));
+                putDouble(segmentOf(out), out.dtype(), at, apply(op, x, y));
             } else {
-                long x = getLong(segment(a), a.dtype(), byteOffset(a, i));
-                long y = getLong(segment(b), b.dtype(), byteOffset(b, i));
-                putLong(segment(out), out.dtype(), at, apply(op, x, y));
+                long x = getLong(segmentOf(a), a.dtype(), byteOffset(a, i));
+                long y = getLong(segmentOf(b), b.dtype(), byteOffset(b, i));
+                putLong(segmentOf(out), out.dtype(), at, apply(op, x, y));
             }
         });
     }
@@ -188,12 +188,13 @@ public class NaiveBackend implements Backend {
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         boolean floating = out.dtype().isFloating();
         forEachIndex(out.shape(), i -> {
-            Tensor pick = getLong(segment(cond), cond.dtype(), byteOffset(cond, i)) != 0 ? a : b;
+            Tensor pick = getLong(segmentOf(cond), cond.dtype(), byteOffset(cond, i)) != 0 ? a : b;
             long at = byteOffset(out, i);
             if (floating) {
-                putDouble(segment(out), out.dtype(), at, getDouble(segment(pick), pick.dtype(), byteOffset(pick, i)));
+                putDouble(
+                        segmentOf(out), out.dtype(), at, getDouble(segmentOf(pick), pick.dtype(), byteOffset(pick, i)));
             } else {
-                putLong(segment(out), out.dtype(), at, getLong(segment(pick), pick.dtype(), byteOffset(pick, i)));
+                putLong(segmentOf(out), out.dtype(), at, getLong(segmentOf(pick), pick.dtype(), byteOffset(pick, i)));
             }
         });
     }
@@ -213,10 +214,10 @@ public class NaiveBackend implements Backend {
                 slot += (int) ((reduced[d] ? 0 : i[d]) * outStrides[d]);
             }
             if (floating) {
-                double v = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+                double v = getDouble(segmentOf(x), x.dtype(), byteOffset(x, i));
                 accD[slot] = !started[slot] && op != ReduceOp.SUM ? v : combine(op, accD[slot], v);
             } else {
-                long v = getLong(segment(x), x.dtype(), byteOffset(x, i));
+                long v = getLong(segmentOf(x), x.dtype(), byteOffset(x, i));
                 accL[slot] = !started[slot] && op != ReduceOp.SUM ? v : combine(op, accL[slot], v);
             }
             started[slot] = true;
@@ -225,9 +226,9 @@ public class NaiveBackend implements Backend {
         for (int slot = 0; slot < outCount; slot++) {
             Shapes.unravel(slot, outShape, oi);
             if (floating) {
-                putDouble(segment(out), out.dtype(), byteOffset(out, oi), accD[slot]);
+                putDouble(segmentOf(out), out.dtype(), byteOffset(out, oi), accD[slot]);
             } else {
-                putLong(segment(out), out.dtype(), byteOffset(out, oi), accL[slot]);
+                putLong(segmentOf(out), out.dtype(), byteOffset(out, oi), accL[slot]);
             }
         }
     }
@@ -286,8 +287,10 @@ public class NaiveBackend implements Backend {
                 double y = (row[i] - mean) * r;
                 y = weight == null
                         ? y
-                        : y * getDouble(segment(weight), weight.dtype(), byteOffset(weight, new int[] {i}));
-                row[i] = bias == null ? y : y + getDouble(segment(bias), bias.dtype(), byteOffset(bias, new int[] {i}));
+                        : y * getDouble(segmentOf(weight), weight.dtype(), byteOffset(weight, new int[] {i}));
+                row[i] = bias == null
+                        ? y
+                        : y + getDouble(segmentOf(bias), bias.dtype(), byteOffset(bias, new int[] {i}));
             }
         });
     }
@@ -299,11 +302,11 @@ public class NaiveBackend implements Backend {
         long size = x.dtype().byteSize();
         for (long r = 0; r < rows; r++) {
             for (int i = 0; i < n; i++) {
-                row[i] = getDouble(segment(x), x.dtype(), (x.offset() + r * n + i) * size);
+                row[i] = getDouble(segmentOf(x), x.dtype(), (x.offset() + r * n + i) * size);
             }
             body.run();
             for (int i = 0; i < n; i++) {
-                putDouble(segment(out), out.dtype(), (out.offset() + r * n + i) * size, row[i]);
+                putDouble(segmentOf(out), out.dtype(), (out.offset() + r * n + i) * size, row[i]);
             }
         }
     }
@@ -319,13 +322,13 @@ public class NaiveBackend implements Backend {
                 if (i.length > 0) {
                     i[dim] = k;
                 }
-                double v = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+                double v = getDouble(segmentOf(x), x.dtype(), byteOffset(x, i));
                 if (k == 0 || (!Double.isNaN(bestValue) && (Double.isNaN(v) || v > bestValue))) {
                     best = k;
                     bestValue = v;
                 }
             }
-            putLong(segment(out), DType.I64, byteOffset(out, o), best);
+            putLong(segmentOf(out), DType.I64, byteOffset(out, o), best);
         });
     }
 
@@ -343,17 +346,17 @@ public class NaiveBackend implements Backend {
                 ai[rank - 1] = k;
                 bi[rank - 2] = k;
                 if (floating) {
-                    sumD += getDouble(segment(a), a.dtype(), byteOffset(a, ai))
-                            * getDouble(segment(b), b.dtype(), byteOffset(b, bi));
+                    sumD += getDouble(segmentOf(a), a.dtype(), byteOffset(a, ai))
+                            * getDouble(segmentOf(b), b.dtype(), byteOffset(b, bi));
                 } else {
-                    sumL += getLong(segment(a), a.dtype(), byteOffset(a, ai))
-                            * getLong(segment(b), b.dtype(), byteOffset(b, bi));
+                    sumL += getLong(segmentOf(a), a.dtype(), byteOffset(a, ai))
+                            * getLong(segmentOf(b), b.dtype(), byteOffset(b, bi));
                 }
             }
             if (floating) {
-                putDouble(segment(out), out.dtype(), byteOffset(out, o), sumD);
+                putDouble(segmentOf(out), out.dtype(), byteOffset(out, o), sumD);
             } else {
-                putLong(segment(out), out.dtype(), byteOffset(out, o), sumL);
+                putLong(segmentOf(out), out.dtype(), byteOffset(out, o), sumL);
             }
         });
     }
@@ -375,13 +378,13 @@ public class NaiveBackend implements Backend {
             oi[dim] = checkedIndex("scatter_add", index, i, dim, out.size(dim));
             long at = byteOffset(out, oi);
             if (floating) {
-                double sum = getDouble(segment(out), out.dtype(), at)
-                        + getDouble(segment(src), src.dtype(), byteOffset(src, i));
-                putDouble(segment(out), out.dtype(), at, sum);
+                double sum = getDouble(segmentOf(out), out.dtype(), at)
+                        + getDouble(segmentOf(src), src.dtype(), byteOffset(src, i));
+                putDouble(segmentOf(out), out.dtype(), at, sum);
             } else {
-                long sum =
-                        getLong(segment(out), out.dtype(), at) + getLong(segment(src), src.dtype(), byteOffset(src, i));
-                putLong(segment(out), out.dtype(), at, sum);
+                long sum = getLong(segmentOf(out), out.dtype(), at)
+                        + getLong(segmentOf(src), src.dtype(), byteOffset(src, i));
+                putLong(segmentOf(out), out.dtype(), at, sum);
             }
         });
     }
@@ -412,9 +415,9 @@ public class NaiveBackend implements Backend {
             for (int k = 0; k < length; k++) {
                 i[rank - 1] = k;
                 if (floating) {
-                    keys[k] = getDouble(segment(x), x.dtype(), byteOffset(x, i));
+                    keys[k] = getDouble(segmentOf(x), x.dtype(), byteOffset(x, i));
                 } else {
-                    longKeys[k] = getLong(segment(x), x.dtype(), byteOffset(x, i));
+                    longKeys[k] = getLong(segmentOf(x), x.dtype(), byteOffset(x, i));
                 }
                 order.add(k);
             }
@@ -424,7 +427,7 @@ public class NaiveBackend implements Backend {
             order.sort(descending ? ascending.reversed() : ascending);
             for (int k = 0; k < length; k++) {
                 i[rank - 1] = k;
-                putLong(segment(out), DType.I64, byteOffset(out, i), order.get(k));
+                putLong(segmentOf(out), DType.I64, byteOffset(out, i), order.get(k));
             }
         });
     }
@@ -443,29 +446,29 @@ public class NaiveBackend implements Backend {
         long base = out.offset() * out.dtype().byteSize();
         for (long e = 0; e < n; e++) {
             float v = Philox.sample(distribution, at, e);
-            putDouble(segment(out), out.dtype(), base + e * out.dtype().byteSize(), v);
+            putDouble(segmentOf(out), out.dtype(), base + e * out.dtype().byteSize(), v);
         }
     }
 
     private static void copyElement(Tensor from, int[] fromIndex, Tensor to, int[] toIndex) {
         if (to.dtype().isFloating()) {
             putDouble(
-                    segment(to),
+                    segmentOf(to),
                     to.dtype(),
                     byteOffset(to, toIndex),
-                    getDouble(segment(from), from.dtype(), byteOffset(from, fromIndex)));
+                    getDouble(segmentOf(from), from.dtype(), byteOffset(from, fromIndex)));
         } else {
             putLong(
-                    segment(to),
+                    segmentOf(to),
                     to.dtype(),
                     byteOffset(to, toIndex),
-                    getLong(segment(from), from.dtype(), byteOffset(from, fromIndex)));
+                    getLong(segmentOf(from), from.dtype(), byteOffset(from, fromIndex)));
         }
     }
 
     /** The index stored at position i of index, checked against the size of the dim it addresses. */
     private static int checkedIndex(String op, Tensor index, int[] i, int dim, int size) {
-        long k = getLong(segment(index), index.dtype(), byteOffset(index, i));
+        long k = getLong(segmentOf(index), index.dtype(), byteOffset(index, i));
         if (k < 0 || k >= size) {
             throw new IndexOutOfBoundsException(op + ": index " + k + " at position " + java.util.Arrays.toString(i)
                     + " is out of range for dim " + dim + " of size " + size);
