@@ -6,39 +6,19 @@ import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.fast.FastBackend;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Elementwise kernels beside the ceilings they are measured against: a plain float[] add loop
  * (C2 auto-vectorises it) and a bulk copy. Sizes: in cache (64 K floats) and far beyond (16 M);
  * the add variants: dense + dense, dense + a broadcast row (a bias), dense + a scalar.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class ElementwiseBenchmark {
+public class ElementwiseBenchmark extends KernelBenchmark {
     /** rows x 768. */
     @Param({"64", "21504"})
     public int rows;
-
-    @Param({"1", "2"})
-    public int threads;
 
     private FastBackend backend;
     private Tensor a;

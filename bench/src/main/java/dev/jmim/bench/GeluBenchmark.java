@@ -4,38 +4,18 @@ import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.fast.FastBackend;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Exact GELU: the fused unary kernel beside the erf composite it replaced (scale, erf, add 1,
  * multiply, halve: five passes), and its derivative, which GELU's backward runs. Sizes: the MLP
  * hidden activations of MAE-tiny (64 × 50 × 768) and in-cache 16 K.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class GeluBenchmark {
+public class GeluBenchmark extends KernelBenchmark {
     @Param({"16384", "2457600"})
     public int elements;
-
-    @Param({"1", "2"})
-    public int threads;
 
     private FastBackend backend;
     private Tensor x;

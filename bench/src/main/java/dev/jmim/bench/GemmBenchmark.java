@@ -4,39 +4,22 @@ import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.fast.FastBackend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * F32 GEMM C[M,N] = A[M,K]·B[K,N] on the fast backend, in the layouts training uses: A·B (forward),
  * A·Bᵀ (input gradient), Aᵀ·B (weight gradient). GFLOP/s = 2·M·N·K / time.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class GemmBenchmark {
+public class GemmBenchmark extends KernelBenchmark {
     /** M x K x N. */
     @Param({"1024x1024x1024", "8192x192x576", "8192x192x768", "8192x768x192"})
     public String shape;
 
     @Param({"AB", "ABt", "AtB"})
     public String layout;
-
-    @Param({"1", "2"})
-    public int threads;
 
     private FastBackend backend;
     private Tensor a;

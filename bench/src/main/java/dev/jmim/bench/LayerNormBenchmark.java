@@ -5,38 +5,18 @@ import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.fast.FastBackend;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * layer_norm over the last dim with weight and bias: the fused row kernel beside the composite
  * (mean, centre, square, mean, add eps, rsqrt, scale, weight, bias: nine passes). Shapes: MAE-tiny
  * tokens (64 × 50, width 192) and ViT-B tokens (64 × 50, width 768).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class LayerNormBenchmark {
+public class LayerNormBenchmark extends KernelBenchmark {
     @Param({"3200x192", "3200x768"})
     public String shape;
-
-    @Param({"1", "2"})
-    public int threads;
 
     private static final boolean[] LAST = {false, true};
     private FastBackend backend;

@@ -5,38 +5,18 @@ import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.fast.FastBackend;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Softmax over the last dim: the fused row kernel beside the composite it replaces (max, subtract,
  * exp, sum, divide: five passes over memory), both on preallocated outputs. Shapes: MAE-tiny
  * attention scores (64 images × 3 heads × 50 tokens, rows of 50) and a wide [4096, 768].
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class SoftmaxBenchmark {
+public class SoftmaxBenchmark extends KernelBenchmark {
     @Param({"9600x50", "4096x768"})
     public String shape;
-
-    @Param({"1", "2"})
-    public int threads;
 
     private FastBackend backend;
     private Tensor x;

@@ -6,10 +6,8 @@ import dev.jmim.mae.data.ImageFolder;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.model.MaeConfig;
-import dev.jmim.mae.model.MaskedAutoencoder;
 import dev.jmim.mae.train.Pretrainer;
 import dev.jmim.mae.train.Reconstructions;
-import dev.jmim.nn.Checkpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -129,14 +127,12 @@ final class PretrainCommand implements Callable<Integer> {
                 loaderThreads);
         Pretrainer.Result result = Pretrainer.run(dataset, settings, folder, resume, stopAfter, log);
 
-        MaskedAutoencoder model = new MaskedAutoencoder(config, new dev.jmim.tensor.random.Generator(0));
-        Checkpoint.load(result.checkpoint(), model, null, true);
         List<RgbImage> samples = new ArrayList<>();
         for (int i = 0; i < Math.min(8, dataset.size()); i++) {
             samples.add(Augment.resize(config.imgSize()).apply(dataset.get(i), null));
         }
         Path grid = folder.resolve("reconstruction.png");
-        Reconstructions.grid(model, samples, maskRatio, 2, grid);
+        Reconstructions.grid(result.model(), samples, maskRatio, 2, grid);
         log.printf(
                 "done in %.0f s: last loss %.4f%n  checkpoint %s%n  metrics    %s%n  loss plot  %s%n"
                         + "  recon grid %s (original | masked | reconstruction | reconstruction + visible)%n",

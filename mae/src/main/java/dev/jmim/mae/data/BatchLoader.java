@@ -96,15 +96,21 @@ public final class BatchLoader implements AutoCloseable {
                 throw new IllegalStateException("the augmentation made a " + view.height() + "×" + view.width()
                         + " image; the model takes " + size + "×" + size);
             }
-            for (int c = 0; c < 3; c++) {
-                for (int i = 0; i < plane; i++) {
-                    pixels[(b * 3 + c) * plane + i] = (view.pixels()[c * plane + i] - MEAN[c]) / STD[c];
-                }
-            }
+            normalize(view, pixels, b * 3 * plane);
             labels[b] = image.label();
             indices[b] = index;
         }
         return new Batch(step, epoch, pixels, labels, indices);
+    }
+
+    /** Writes the image's pixels, ImageNet-normalised per channel, into out from offset (CHW). */
+    public static void normalize(RgbImage image, float[] out, int offset) {
+        int plane = image.height() * image.width();
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < plane; i++) {
+                out[offset + c * plane + i] = (image.pixels()[c * plane + i] - MEAN[c]) / STD[c];
+            }
+        }
     }
 
     private int[] permutation(int epoch) {

@@ -64,9 +64,15 @@ public final class Pretrainer {
         }
     }
 
-    /** What a finished run left behind. */
+    /** What a finished run left behind; model holds the trained weights (those of the checkpoint). */
     public record Result(
-            Path checkpoint, Path metrics, Path lossPlot, long iterations, double lastLoss, double seconds) {}
+            MaskedAutoencoder model,
+            Path checkpoint,
+            Path metrics,
+            Path lossPlot,
+            long iterations,
+            double lastLoss,
+            double seconds) {}
 
     private Pretrainer() {}
 
@@ -187,7 +193,7 @@ public final class Pretrainer {
             }
             Path plot = out.resolve("loss.png");
             Plots.lossCurve(rows, plot);
-            return new Result(checkpoint, metrics, plot, total, lastLoss, (System.nanoTime() - began) / 1e9);
+            return new Result(model, checkpoint, metrics, plot, total, lastLoss, (System.nanoTime() - began) / 1e9);
         }
     }
 

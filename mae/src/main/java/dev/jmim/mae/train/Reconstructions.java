@@ -37,12 +37,7 @@ public final class Reconstructions {
         int plane = s * s;
         float[] input = new float[n * 3 * plane];
         for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < 3; ch++) {
-                for (int k = 0; k < plane; k++) {
-                    input[(i * 3 + ch) * plane + k] =
-                            (images.get(i).pixels()[ch * plane + k] - BatchLoader.MEAN[ch]) / BatchLoader.STD[ch];
-                }
-            }
+            BatchLoader.normalize(images.get(i), input, i * 3 * plane);
         }
         float[][] panels = new float[4][];
         try (var _ = Autograd.noGrad();
