@@ -34,11 +34,7 @@ final class Elementwise {
         Strided loop = Strided.of(out.shape(), x, out);
         long sx = loop.innerStride(0);
         long so = loop.innerStride(1);
-        if (sx != 1 || so != 1 || op == UnaryOp.LOG || op == UnaryOp.TANH || op == UnaryOp.SIN || op == UnaryOp.COS) {
-            loop.run(parallel, (at, count) -> unaryStrided(op, xs, at[0], sx, os, at[1], so, count));
-            return;
-        }
-        // one lambda, so one compilation unit, per function (see below)
+        // one lambda, so one compilation unit, per function (see below); none for the StrictMath ops
         DenseRow row =
                 switch (op) {
                     case NEG, SQRT, RSQRT, RECIPROCAL, ABS ->
@@ -49,8 +45,12 @@ final class Elementwise {
                     case GELU -> (in, x0, to, o0, count) -> VectorMath.geluRow(in, x0, to, o0, count);
                     case GELU_DERIVATIVE ->
                         (in, x0, to, o0, count) -> VectorMath.geluDerivativeRow(in, x0, to, o0, count);
-                    case LOG, TANH, SIN, COS -> throw new IllegalStateException(op + " takes the strided path");
+                    case LOG, TANH, SIN, COS -> null;
                 };
+        if (sx != 1 || so != 1 || row == null) {
+            loop.run(parallel, (at, count) -> unaryStrided(op, xs, at[0], sx, os, at[1], so, count));
+            return;
+        }
         loop.run(parallel, (at, count) -> {
             int full = count - count % L;
             row.run(xs, at[0] * 4, os, at[1] * 4, full);
@@ -93,7 +93,7 @@ final class Elementwise {
         }
     }
 
-    /** Any strides, up to one vector at a time through a buffer: tails and strided rows. */
+    /** Any strides, up to one vector at a time through a buffer: strided rows and the StrictMath ops. */
     private static void unaryStrided(
             UnaryOp op, MemorySegment xs, long x0, long sx, MemorySegment os, long o0, long so, int count) {
         float[] buffer = new float[L];

@@ -200,12 +200,11 @@ class FastKernelsDifferentialTest {
                     check("where on " + layout, outs, 0, 0);
 
                     Tensor[] filled = {layout.operand(3, t -> t), layout.operand(3, t -> t), layout.operand(3, t -> t)};
-                    Tensor[] bases = Arrays.stream(filled).map(t -> t).toArray(Tensor[]::new);
                     if (layout.view() != View.BROADCAST) { // fill writes; a broadcast view aliases itself
                         ONE_THREAD.fill(filled[0], -2.5);
                         TWO_THREADS.fill(filled[1], -2.5);
                         REFERENCE.fill(filled[2], -2.5);
-                        check("fill on " + layout, bases, 0, 0);
+                        check("fill on " + layout, filled, 0, 0);
                     }
 
                     DType other = DType.values()[d];
