@@ -6,9 +6,9 @@ import dev.jmim.tensor.Device;
 import java.util.Optional;
 
 /**
- * The CUDA entry for {@link java.util.ServiceLoader}. The backend itself (kernels, cuBLAS, cuFFT)
- * is not written yet, so even with a driver present this provider reports itself unavailable,
- * saying what the driver probe found.
+ * The CUDA entry for {@link java.util.ServiceLoader}: available when the driver loads and reports a
+ * device, cuBLAS is found, and this build carries its PTX kernels; otherwise it says, in one line,
+ * what it tried.
  */
 public final class CudaBackendProvider implements BackendProvider {
     @Override
@@ -29,12 +29,23 @@ public final class CudaBackendProvider implements BackendProvider {
     @Override
     public Optional<String> unavailableReason() {
         DriverProbe.Result probe = DriverProbe.result();
-        return Optional.of(probe.problem()
-                .orElseGet(() -> probe.describe() + " found, but jmim's CUDA backend is not" + " implemented yet"));
+        if (probe.problem().isPresent()) {
+            return probe.problem();
+        }
+        CudaLibraries.Outcome cublas = CudaLibraries.cublas();
+        if (!cublas.loaded()) {
+            return Optional.of(cublas.describe());
+        }
+        try {
+            Kernels.ptx(Kernels.MODULES.getFirst(), "sm_90");
+        } catch (IllegalStateException e) {
+            return Optional.of(e.getMessage());
+        }
+        return Optional.empty();
     }
 
     @Override
     public Backend create(Device device) {
-        throw new IllegalStateException("cuda: " + unavailableReason().orElseThrow());
+        return new CudaBackend(device);
     }
 }

@@ -508,6 +508,28 @@ public final class Tensor {
         return Ops.cast(this, target);
     }
 
+    /**
+     * A dense copy on {@code target} (this tensor itself when it is already there), through host memory.
+     * Not recorded for gradients: move parameters and data before building a graph.
+     */
+    public Tensor to(Device target) {
+        if (device().equals(target)) {
+            return this;
+        }
+        Ops.live("to", this);
+        Tensor dense = detach().contiguous();
+        long bytes = dense.numel() * dtype.byteSize();
+        HostStorage host = HostStorage.allocate(bytes);
+        try {
+            Ops.backend(dense).copyToHost(dense.storage, dense.offset * dtype.byteSize(), host.segment(), bytes);
+            Tensor moved = empty(dtype, target, shape);
+            Backends.forDevice(target).copyFromHost(host.segment(), moved.storage, 0, bytes);
+            return moved;
+        } finally {
+            host.free();
+        }
+    }
+
     /** Writes src (broadcast to this shape, converted to this dtype) into this view, in place. */
     public Tensor copyFrom(Tensor src) {
         if (Ops.wouldRecord(src, this)) {

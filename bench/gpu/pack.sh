@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Packs what a GPU machine without Java needs into dist/jmim-gpu.tar.gz: a jlink'd JDK 25 runtime,
+# jmim's jars and their dependencies, the cuda-bindings test classes and the JUnit console launcher.
+# On the GPU machine: tar -xzf dist/jmim-gpu.tar.gz -C dist && bench/gpu/run.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$root/tools/env.sh"
+cd "$root"
+mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl mae -am package
+mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl cuda-bindings -am test-compile
+junit="$(grep -m1 -o '<junit.version>[^<]*' pom.xml | cut -d'>' -f2)"
+dist="$root/dist"
+rm -rf "$dist"
+mkdir -p "$dist/lib" "$dist/test-lib"
+cp mae/target/jmim-mae.jar mae/target/lib/*.jar "$dist/lib/"
+cp -r cuda-bindings/target/test-classes "$dist/test-classes"
+mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
+  -DoutputDirectory="$dist/test-lib"
+# The modules jdeps finds in jmim and its dependencies (java.sql: jackson's date types), plus what the
+# JUnit console and jline look up reflectively (java.management, jdk.unsupported).
+modules=java.base,java.desktop,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported
+# Uncompressed modules: gzip over the whole tree packs smaller than jlink's own zip.
+"$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+  --compress zip-0 --output "$dist/runtime" 2>&1 | grep -v 'incubator modules' || true
+tar -C "$dist" -czf "$root/jmim-gpu.tar.gz" runtime lib test-classes test-lib
+rm -rf "$dist"/*
+mv "$root/jmim-gpu.tar.gz" "$dist/"
+ls -l "$dist/jmim-gpu.tar.gz" | awk '{printf "dist/jmim-gpu.tar.gz: %.1f MiB\n", $5 / 1048576}'

@@ -1,0 +1,150 @@
+// Elementwise kernels over strided views of one shape (the front end has broadcast them): unary and
+// binary F32 arithmetic, comparisons into BOOL, where, casts between every dtype, and fill.
+#include "jmim.cuh"
+
+__device__ __forceinline__ float unary_value(int op, float v) {
+    const float inv_sqrt2 = 0.70710678118654752f;
+    const float inv_sqrt_2pi = 0.39894228040143268f;
+    switch (op) {
+        case NEG: return -v;
+        case EXP: return expf(v);
+        case LOG: return logf(v);
+        case SQRT: return sqrtf(v);
+        case RSQRT: return 1.0f / sqrtf(v);
+        case RECIPROCAL: return 1.0f / v;
+        case TANH: return tanhf(v);
+        case SIGMOID: return 1.0f / (1.0f + expf(-v));
+        case ERF: return erff(v);
+        case ABS: return fabsf(v);
+        case SIN: return sinf(v);
+        case COS: return cosf(v);
+        case GELU: return 0.5f * v * erfcf(-v * inv_sqrt2);
+        default: return 0.5f * erfcf(-v * inv_sqrt2) + v * expf(-0.5f * v * v) * inv_sqrt_2pi;
+    }
+}
+
+__device__ __forceinline__ float binary_value(int op, float x, float y) {
+    switch (op) {
+        case ADD: return x + y;
+        case SUB: return x - y;
+        case MUL: return x * y;
+        case DIV: return x / y;
+        case POW: return y != y ? y : powf(x, y);  // Java: pow(x, NaN) is NaN, even for x = 1
+        case MAXIMUM: return java_max(x, y);
+        default: return java_min(x, y);
+    }
+}
+
+__device__ __forceinline__ bool compare_value(int op, double x, double y) {
+    switch (op) {
+        case EQ: return x == y;
+        case NE: return x != y;
+        case LT: return x < y;
+        case LE: return x <= y;
+        case GT: return x > y;
+        default: return x >= y;
+    }
+}
+
+// Dense operands, 16-byte aligned: four elements per load and store, the rest one by one.
+template <typename F>
+__device__ __forceinline__ void dense_f32(long long n, F value, float* out, const float* a, const float* b) {
+    long long vectors = n / 4;
+    for_each_index(vectors, [&](auto v) {
+        float4 x = reinterpret_cast<const float4*>(a)[v];
+        float4 y = b ? reinterpret_cast<const float4*>(b)[v] : x;
+        reinterpret_cast<float4*>(out)[v] = make_float4(value(x.x, y.x), value(x.y, y.y), value(x.z, y.z), value(x.w, y.w));
+    });
+    for_each_index(n - 4 * vectors, [&](auto t) {
+        long long i = 4 * vectors + t;
+        out[i] = value(a[i], b ? b[i] : a[i]);
+    });
+}
+
+extern "C" __global__ void unary_f32(int op, long long n, const float* x, View xv, float* out, View ov) {
+    auto value = [=](float v, float) { return unary_value(op, v); };
+    if (xv.dense && ov.dense && aligned16(x + xv.offset, out + ov.offset)) {
+        dense_f32(n, value, out + ov.offset, x + xv.offset, nullptr);
+        return;
+    }
+    for_each_index(n, [&](auto i) { out[offset_of(ov, i)] = unary_value(op, x[offset_of(xv, i)]); });
+}
+
+extern "C" __global__ void binary_f32(
+        int op, long long n, const float* a, View av, const float* b, View bv, float* out, View ov) {
+    auto value = [=](float x, float y) { return binary_value(op, x, y); };
+    if (av.dense && bv.dense && ov.dense && aligned16(a + av.offset, b + bv.offset, out + ov.offset)) {
+        dense_f32(n, value, out + ov.offset, a + av.offset, b + bv.offset);
+        return;
+    }
+    for_each_index(n, [&](auto i) {
+        out[offset_of(ov, i)] = binary_value(op, a[offset_of(av, i)], b[offset_of(bv, i)]);
+    });
+}
+
+// Comparisons of two operands of one dtype (any), written as BOOL; integers compare exactly.
+extern "C" __global__ void compare(
+        int op, int type, long long n, const void* a, View av, const void* b, View bv, uint8_t* out, View ov) {
+    for_each_index(n, [&](auto i) {
+        long long ai = offset_of(av, i), bi = offset_of(bv, i);
+        bool r;
+        if (is_integer(type)) {
+            long long x = load_long(a, type, ai), y = load_long(b, type, bi);
+            r = compare_value(op, (double)(x > y) - (double)(x < y), 0.0);
+        } else {
+            r = compare_value(op, load_double(a, type, ai), load_double(b, type, bi));
+        }
+        out[offset_of(ov, i)] = r;
+    });
+}
+
+// out = cond ? a : b, for elements of any size (1, 2, 4 or 8 bytes), moved as raw bits.
+template <typename T>
+__device__ void where_bits(long long n, const uint8_t* cond, View cv, const T* a, View av, const T* b, View bv,
+                           T* out, View ov) {
+    for_each_index(n, [&](auto i) {
+        out[offset_of(ov, i)] = cond[offset_of(cv, i)] ? a[offset_of(av, i)] : b[offset_of(bv, i)];
+    });
+}
+
+extern "C" __global__ void where_any(int element_bytes, long long n, const uint8_t* cond, View cv, const void* a,
+                                     View av, const void* b, View bv, void* out, View ov) {
+    switch (element_bytes) {
+        case 1: where_bits(n, cond, cv, (const uint8_t*)a, av, (const uint8_t*)b, bv, (uint8_t*)out, ov); break;
+        case 2: where_bits(n, cond, cv, (const uint16_t*)a, av, (const uint16_t*)b, bv, (uint16_t*)out, ov); break;
+        case 4: where_bits(n, cond, cv, (const uint32_t*)a, av, (const uint32_t*)b, bv, (uint32_t*)out, ov); break;
+        default: where_bits(n, cond, cv, (const uint64_t*)a, av, (const uint64_t*)b, bv, (uint64_t*)out, ov); break;
+    }
+}
+
+// out = x converted to out's dtype with Java's rules (integers stay exact between integer types). The
+// common F32 → BF16 cast has a path of its own (the generic one converts through double).
+extern "C" __global__ void cast(long long n, int from, const void* x, View xv, int to, void* out, View ov) {
+    if (from == F32 && to == BF16) {
+        const float* src = (const float*)x;
+        __nv_bfloat16* dst = (__nv_bfloat16*)out;
+        for_each_index(n, [&](auto i) { dst[offset_of(ov, i)] = __float2bfloat16(src[offset_of(xv, i)]); });
+        return;
+    }
+    bool exact = is_integer(from) && is_integer(to);
+    for_each_index(n, [&](auto i) {
+        long long xi = offset_of(xv, i), oi = offset_of(ov, i);
+        if (exact) {
+            store_long(out, to, oi, load_long(x, from, xi));
+        } else {
+            store_double(out, to, oi, load_double(x, from, xi));
+        }
+    });
+}
+
+// Every element of the view set to value (as_long is value's Java (long) cast, used by integer dtypes).
+extern "C" __global__ void fill(long long n, int type, double value, long long as_long, void* out, View ov) {
+    for_each_index(n, [&](auto i) {
+        long long oi = offset_of(ov, i);
+        if (is_integer(type) && type != BOOL) {
+            store_long(out, type, oi, as_long);
+        } else {
+            store_double(out, type, oi, value);
+        }
+    });
+}

@@ -1,0 +1,91 @@
+// Indexing kernels: gather, index_select and scatter_add along one dim. Indices are I64; an index out
+// of range is not followed: its position is reported in *bad (the first one seen wins) for the host
+// to turn into an error.
+#include "jmim.cuh"
+
+// Storage offset in `base` of the element at `coords` (of index's/out's walk), with dim replaced by k.
+__device__ __forceinline__ long long offset_with(const View& base, const View& walk, long long i, int dim,
+                                                 long long k) {
+    long long at = base.offset;
+    for (int d = walk.rank - 1; d >= 0; --d) {
+        long long s = walk.shape[d];
+        long long q = i / s;
+        long long c = i - q * s;
+        at += (d == dim ? k : c) * base.strides[d];
+        i = q;
+    }
+    return at;
+}
+
+__device__ __forceinline__ long long coord(const View& walk, long long i, int dim) {
+    for (int d = walk.rank - 1; d > dim; --d) i /= walk.shape[d];
+    return i % walk.shape[dim];
+}
+
+__device__ __forceinline__ void report(long long* bad, long long position) {
+    atomicCAS((unsigned long long*)bad, (unsigned long long)-1LL, (unsigned long long)position);
+}
+
+template <typename T>
+__device__ void gather_bits(int dim, int size, long long n, const T* x, View xv, const long long* index, View iv,
+                            T* out, long long* bad) {
+    for_each_index(n, [&](auto i) {
+        long long k = index[offset_of(iv, i)];
+        if (k < 0 || k >= size) {
+            report(bad, i);
+            return;
+        }
+        out[i] = x[offset_with(xv, iv, i, dim, k)];
+    });
+}
+
+// out (contiguous, index's shape) = x[... index ...] along dim; size is x's extent along dim.
+extern "C" __global__ void gather(int element_bytes, int dim, int size, long long n, const void* x, View xv,
+                                  const long long* index, View iv, void* out, long long* bad) {
+    switch (element_bytes) {
+        case 1: gather_bits(dim, size, n, (const uint8_t*)x, xv, index, iv, (uint8_t*)out, bad); break;
+        case 2: gather_bits(dim, size, n, (const uint16_t*)x, xv, index, iv, (uint16_t*)out, bad); break;
+        case 4: gather_bits(dim, size, n, (const uint32_t*)x, xv, index, iv, (uint32_t*)out, bad); break;
+        default: gather_bits(dim, size, n, (const uint64_t*)x, xv, index, iv, (uint64_t*)out, bad); break;
+    }
+}
+
+template <typename T>
+__device__ void index_select_bits(int dim, int size, long long n, const T* x, View xv, const long long* index,
+                                  View ov, T* out, long long* bad) {
+    for_each_index(n, [&](auto i) {
+        long long c = coord(ov, i, dim);
+        long long k = index[c];
+        if (k < 0 || k >= size) {
+            report(bad, c);
+            return;
+        }
+        out[i] = x[offset_with(xv, ov, i, dim, k)];
+    });
+}
+
+// out (contiguous) = slices of x along dim in the order of the contiguous 1-D index; ov is out's shape.
+extern "C" __global__ void index_select(int element_bytes, int dim, int size, long long n, const void* x, View xv,
+                                        const long long* index, View ov, void* out, long long* bad) {
+    switch (element_bytes) {
+        case 1: index_select_bits(dim, size, n, (const uint8_t*)x, xv, index, ov, (uint8_t*)out, bad); break;
+        case 2: index_select_bits(dim, size, n, (const uint16_t*)x, xv, index, ov, (uint16_t*)out, bad); break;
+        case 4: index_select_bits(dim, size, n, (const uint32_t*)x, xv, index, ov, (uint32_t*)out, bad); break;
+        default: index_select_bits(dim, size, n, (const uint64_t*)x, xv, index, ov, (uint64_t*)out, bad); break;
+    }
+}
+
+// out[... index ...] += src[...] along dim, F32, walking index's shape (src may be larger). Atomic adds:
+// where two indices collide the order of the additions, and so the last bits, can vary between runs.
+extern "C" __global__ void scatter_add_f32(int dim, int size, long long n, float* out, View ov,
+                                           const long long* index, View iv, const float* src, View sv,
+                                           long long* bad) {
+    for_each_index(n, [&](auto i) {
+        long long k = index[offset_of(iv, i)];
+        if (k < 0 || k >= size) {
+            report(bad, i);
+            return;
+        }
+        atomicAdd(out + offset_with(ov, iv, i, dim, k), src[offset_with(sv, iv, i, -1, 0)]);
+    });
+}

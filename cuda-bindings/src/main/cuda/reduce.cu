@@ -1,0 +1,166 @@
+// Reductions and row kernels. Sums and statistics accumulate in double, as the CPU backends do, and
+// combine in fixed trees (warp shuffles, shared memory), so a result never depends on timing.
+//
+// A reduction sees x as two views: `kept` over the output's dims (offsets included) and `reduced` over
+// the reduced dims (offset 0); element (o, j) sits at offset_of(kept, o) + offset_of(reduced, j).
+// Rows strategy: one warp (short rows) or one block (long rows) per output, reading along the row.
+// Columns strategy, for reductions whose consecutive outputs are adjacent in memory: one thread per
+// output reads a chunk of its elements (neighbouring threads read neighbouring addresses), partial
+// results go to a [chunks, outputs] buffer, and a second kernel combines them in chunk order.
+#include "jmim.cuh"
+
+struct Add { __device__ double operator()(double a, double b) const { return a + b; } };
+struct Max { __device__ double operator()(double a, double b) const { return java_max(a, b); } };
+struct Min { __device__ double operator()(double a, double b) const { return java_min(a, b); } };
+
+__device__ __forceinline__ double identity(int op) {
+    return op == SUM ? 0.0 : (op == MAX ? -INFINITY : INFINITY);
+}
+
+__device__ __forceinline__ double combine(int op, double a, double b) {
+    return op == SUM ? a + b : (op == MAX ? java_max(a, b) : java_min(a, b));
+}
+
+__device__ __forceinline__ double warp_reduce(int op, double v) {
+    return op == SUM ? warp_combine(v, Add()) : (op == MAX ? warp_combine(v, Max()) : warp_combine(v, Min()));
+}
+
+// Combines one value per thread of the block (blockDim.x a multiple of 32, at most 1024) into every thread.
+__device__ double block_reduce(int op, double v) {
+    __shared__ double partial[32];
+    v = warp_reduce(op, v);
+    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    __syncthreads();  // partial may still be read by a previous call
+    if (lane == 0) partial[warp] = v;
+    __syncthreads();
+    int warps = blockDim.x / 32;
+    v = lane < warps ? partial[lane] : identity(op);
+    return warp_reduce(op, v);
+}
+
+// Rows strategy, one warp per output: blockDim.x / 32 outputs per block.
+extern "C" __global__ void reduce_warp_rows(int op, int type, long long outputs, long long inner, const void* x,
+                                            View kept, View reduced, int out_type, void* out) {
+    long long o = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    if (o >= outputs) return;
+    int lane = threadIdx.x % 32;
+    long long base = offset_of(kept, o);
+    double acc = identity(op);
+    for (long long j = lane; j < inner; j += 32) acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+    acc = warp_reduce(op, acc);
+    if (lane == 0) store_double(out, out_type, o, acc);
+}
+
+// Rows strategy, one block per output (long rows).
+extern "C" __global__ void reduce_block_rows(int op, int type, long long inner, const void* x, View kept,
+                                             View reduced, int out_type, void* out) {
+    long long o = blockIdx.x;
+    long long base = offset_of(kept, o);
+    double acc = identity(op);
+    for (long long j = threadIdx.x; j < inner; j += blockDim.x) {
+        acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+    }
+    acc = block_reduce(op, acc);
+    if (threadIdx.x == 0) store_double(out, out_type, o, acc);
+}
+
+// Columns strategy, first pass: chunk blockIdx.y of every output's elements into partial[chunk][o].
+extern "C" __global__ void reduce_columns(int op, int type, long long outputs, long long inner, long long chunk,
+                                          const void* x, View kept, View reduced, double* partial) {
+    long long o = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (o >= outputs) return;
+    long long base = offset_of(kept, o);
+    long long from = blockIdx.y * chunk, to = min(inner, from + chunk);
+    double acc = identity(op);
+    for (long long j = from; j < to; j++) acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+    partial[blockIdx.y * outputs + o] = acc;
+}
+
+// Columns strategy, second pass: the chunks of each output combined in chunk order.
+extern "C" __global__ void reduce_columns_finish(int op, long long outputs, int chunks, const double* partial,
+                                                 int out_type, void* out) {
+    long long o = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (o >= outputs) return;
+    double acc = identity(op);
+    for (int c = 0; c < chunks; c++) acc = combine(op, acc, partial[c * outputs + o]);
+    store_double(out, out_type, o, acc);
+}
+
+// Index of the first maximum of each row (NaN counts as the maximum), written as I64; one warp a row.
+extern "C" __global__ void argmax_rows(int type, long long outputs, long long inner, const void* x, View kept,
+                                       View reduced, long long* out) {
+    long long o = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    if (o >= outputs) return;
+    int lane = threadIdx.x % 32;
+    long long base = offset_of(kept, o);
+    double best = 0;
+    long long at = -1;
+    for (long long j = lane; j < inner; j += 32) {
+        double v = load_double(x, type, base + offset_of(reduced, j));
+        if (at < 0 || (best == best && (v != v || v > best))) {
+            best = v;
+            at = j;
+        }
+    }
+    for (int s = 16; s > 0; s /= 2) {
+        double b = __shfl_xor_sync(0xffffffffu, best, s);
+        long long ib = __shfl_xor_sync(0xffffffffu, at, s);
+        bool take;
+        if (ib < 0) take = false;
+        else if (at < 0) take = true;
+        else if (best != best || b != b) take = (b != b) && (best == best || ib < at);
+        else take = b > best || (b == best && ib < at);
+        if (take) {
+            best = b;
+            at = ib;
+        }
+    }
+    if (lane == 0) out[o] = at;
+}
+
+// Softmax (or log-softmax) of contiguous F32 rows of n, one warp a row (blockDim.x / 32 rows a block).
+extern "C" __global__ void softmax_rows(int log, long long rows, long long n, const float* x, float* out) {
+    long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    if (r >= rows) return;
+    int lane = threadIdx.x % 32;
+    const float* row = x + r * n;
+    float* dst = out + r * n;
+    double m = -INFINITY;
+    for (long long j = lane; j < n; j += 32) m = java_max(m, (double)row[j]);
+    m = warp_combine(m, Max());
+    double s = 0;
+    for (long long j = lane; j < n; j += 32) s += exp((double)row[j] - m);
+    s = warp_combine(s, Add());
+    if (log) {
+        double shift = m + ::log(s);
+        for (long long j = lane; j < n; j += 32) dst[j] = (float)((double)row[j] - shift);
+    } else {
+        double inv = 1.0 / s;
+        for (long long j = lane; j < n; j += 32) dst[j] = (float)(exp((double)row[j] - m) * inv);
+    }
+}
+
+// layer_norm of contiguous F32 rows of n: (x − mean)/√(biased var + eps)·w + b (w, b may be null); a warp a row.
+extern "C" __global__ void layer_norm_rows(long long rows, long long n, double eps, const float* x,
+                                           const float* weight, const float* bias, float* out) {
+    long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    if (r >= rows) return;
+    int lane = threadIdx.x % 32;
+    const float* row = x + r * n;
+    float* dst = out + r * n;
+    double s = 0;
+    for (long long j = lane; j < n; j += 32) s += row[j];
+    double mean = warp_combine(s, Add()) / n;
+    double q = 0;
+    for (long long j = lane; j < n; j += 32) {
+        double d = row[j] - mean;
+        q += d * d;
+    }
+    double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
+    for (long long j = lane; j < n; j += 32) {
+        double y = (row[j] - mean) * inv;
+        if (weight) y *= weight[j];
+        if (bias) y += bias[j];
+        dst[j] = (float)y;
+    }
+}

@@ -1,0 +1,669 @@
+package dev.jmim.cuda;
+
+import dev.jmim.tensor.Backend;
+import dev.jmim.tensor.BinaryOp;
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Device;
+import dev.jmim.tensor.MemoryCounter;
+import dev.jmim.tensor.MemoryStats;
+import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Shapes;
+import dev.jmim.tensor.Storage;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.random.Distribution;
+import dev.jmim.tensor.random.PhiloxState;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@link Backend} of one NVIDIA GPU. F32 arithmetic, comparisons, where, casts between all dtypes,
+ * fill, float reductions, argmax, softmax, layer_norm, gather, index_select and F32 scatter_add run as
+ * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default, TF32 when {@code
+ * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}). What has no kernel yet (integer
+ * arithmetic and reductions, argsort, random) runs on the CPU backend over host copies ({@link
+ * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
+ *
+ * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
+ * for the stream. Calls are serialised on this backend; any Java thread may make them.
+ */
+public final class CudaBackend implements Backend {
+    private final CudaContext context;
+    private final MemoryCounter counter;
+    private final HostFallback fallback = new HostFallback(this);
+    private final Cublas.Precision matmulPrecision;
+
+    CudaBackend(Device device) {
+        this.context = new CudaContext(device);
+        this.counter = new MemoryCounter(device);
+        String mode = System.getProperty("jmim.cuda.matmul", System.getenv("JMIM_CUDA_MATMUL"));
+        this.matmulPrecision = mode != null && mode.toLowerCase(Locale.ROOT).equals("tf32")
+                ? Cublas.Precision.TF32
+                : Cublas.Precision.FP32;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public Device device() {
+        return context.device();
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    /** The GPU's name and compute capability. */
+    public String describe() {
+        return context.describe();
+    }
+
+    /** How many ops ran on the CPU over host copies because they have no CUDA kernel yet. */
+    public long hostFallbacks() {
+        return fallback.count();
+    }
+
+    /** Bytes the device's memory pool holds (cached included) and bytes of it in use. */
+    public synchronized long[] poolBytes() {
+        return context.poolBytes();
+    }
+
+    /** Waits until every op queued so far has finished. */
+    public synchronized void synchronize() {
+        context.synchronize();
+    }
+
+    /**
+     * Device milliseconds that {@code repeats} runs of {@code body} take, measured with CUDA events
+     * recorded on the stream before and after (the host only queues work in between).
+     */
+    public synchronized double millis(Runnable body, int repeats) {
+        context.enter();
+        MemorySegment start = Cuda.createEvent();
+        MemorySegment end = Cuda.createEvent();
+        try {
+            Cuda.record(start, context.stream());
+            for (int i = 0; i < repeats; i++) {
+                body.run();
+            }
+            Cuda.record(end, context.stream());
+            return Cuda.elapsedMillis(start, end);
+        } finally {
+            Cuda.destroyEvent(start);
+            Cuda.destroyEvent(end);
+        }
+    }
+
+    /**
+     * {@code out = a · b} at a chosen precision: F32 inputs for FP32 and TF32, BF16 inputs for BF16;
+     * out is F32, contiguous, [..., M, N]. The entry point that autocast and the GEMM bench use.
+     */
+    public synchronized void matmul(Tensor a, Tensor b, Tensor out, Cublas.Precision precision) {
+        DType input = precision == Cublas.Precision.BF16 ? DType.BF16 : DType.F32;
+        if (a.dtype() != input || b.dtype() != input || out.dtype() != DType.F32) {
+            throw new IllegalArgumentException("matmul at " + precision + " takes " + input + " inputs and an F32"
+                    + " output; got " + a.dtype() + ", " + b.dtype() + " → " + out.dtype());
+        }
+        context.enter();
+        CudaMatmul.run(this, context, precision, a, b, out);
+    }
+
+    @Override
+    public synchronized Storage allocate(long byteSize) {
+        long pointer = byteSize == 0 ? 0 : context.allocate(byteSize);
+        return CudaStorage.track(context, counter, byteSize, pointer);
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return counter.snapshot();
+    }
+
+    @Override
+    public synchronized void copyFromHost(MemorySegment source, Storage target, long targetByteOffset, long byteCount) {
+        context.enter();
+        MemorySegment staging = context.staging();
+        long base = pointer(target) + targetByteOffset;
+        for (long done = 0; done < byteCount; done += staging.byteSize()) {
+            long chunk = Math.min(staging.byteSize(), byteCount - done);
+            MemorySegment.copy(source, done, staging, 0, chunk);
+            Cuda.copyToDevice(base + done, staging, chunk, context.stream());
+            Cuda.synchronize(context.stream());
+        }
+    }
+
+    @Override
+    public synchronized void copyToHost(Storage source, long sourceByteOffset, MemorySegment target, long byteCount) {
+        context.enter();
+        MemorySegment staging = context.staging();
+        long base = pointer(source) + sourceByteOffset;
+        for (long done = 0; done < byteCount; done += staging.byteSize()) {
+            long chunk = Math.min(staging.byteSize(), byteCount - done);
+            Cuda.copyToHost(staging, base + done, chunk, context.stream());
+            Cuda.synchronize(context.stream());
+            MemorySegment.copy(staging, 0, target, done, chunk);
+        }
+    }
+
+    @Override
+    public synchronized void copy(Tensor x, Tensor out) {
+        context.enter();
+        CudaView[] v = walk(out, x, out);
+        if (x.dtype() == out.dtype() && v[0].dense() && v[1].dense()) {
+            long bytes = out.numel() * out.dtype().byteSize();
+            if (bytes > 0) {
+                Cuda.copyOnDevice(denseAddress(out), denseAddress(x), bytes, context.stream());
+            }
+            return;
+        }
+        context.kernels()
+                .elementwise(
+                        "cast",
+                        out.numel(),
+                        new Launch()
+                                .i64(out.numel())
+                                .i32(x.dtype().ordinal())
+                                .pointer(pointer(x))
+                                .view(v[0])
+                                .i32(out.dtype().ordinal())
+                                .pointer(pointer(out))
+                                .view(v[1]));
+    }
+
+    @Override
+    public synchronized void fill(Tensor out, double value) {
+        context.enter();
+        CudaView[] v = walk(out, out);
+        context.kernels()
+                .elementwise(
+                        "fill",
+                        out.numel(),
+                        new Launch()
+                                .i64(out.numel())
+                                .i32(out.dtype().ordinal())
+                                .f64(value)
+                                .i64((long) value)
+                                .pointer(pointer(out))
+                                .view(v[0]));
+    }
+
+    @Override
+    public synchronized void unary(UnaryOp op, Tensor x, Tensor out) {
+        if (x.dtype() != DType.F32 || out.dtype() != DType.F32) {
+            fallback.run(out, h -> h.cpu().unary(op, h.in(0), h.out()), x);
+            return;
+        }
+        context.enter();
+        CudaView[] v = walk(out, x, out);
+        context.kernels()
+                .elementwise(
+                        "unary_f32",
+                        out.numel(),
+                        new Launch()
+                                .i32(op.ordinal())
+                                .i64(out.numel())
+                                .pointer(pointer(x))
+                                .view(v[0])
+                                .pointer(pointer(out))
+                                .view(v[1]));
+    }
+
+    @Override
+    public synchronized void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        context.enter();
+        CudaView[] v = walk(out, a, b, out);
+        if (op.isComparison() && a.dtype() == b.dtype()) {
+            context.kernels()
+                    .elementwise(
+                            "compare",
+                            out.numel(),
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i32(a.dtype().ordinal())
+                                    .i64(out.numel())
+                                    .pointer(pointer(a))
+                                    .view(v[0])
+                                    .pointer(pointer(b))
+                                    .view(v[1])
+                                    .pointer(pointer(out))
+                                    .view(v[2]));
+        } else if (!op.isComparison() && a.dtype() == DType.F32 && b.dtype() == DType.F32 && out.dtype() == DType.F32) {
+            context.kernels()
+                    .elementwise(
+                            "binary_f32",
+                            out.numel(),
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i64(out.numel())
+                                    .pointer(pointer(a))
+                                    .view(v[0])
+                                    .pointer(pointer(b))
+                                    .view(v[1])
+                                    .pointer(pointer(out))
+                                    .view(v[2]));
+        } else {
+            fallback.run(out, h -> h.cpu().binary(op, h.in(0), h.in(1), h.out()), a, b);
+        }
+    }
+
+    @Override
+    public synchronized void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        if (a.dtype() != out.dtype() || b.dtype() != out.dtype()) {
+            fallback.run(out, h -> h.cpu().where(h.in(0), h.in(1), h.in(2), h.out()), cond, a, b);
+            return;
+        }
+        context.enter();
+        CudaView[] v = walk(out, cond, a, b, out);
+        context.kernels()
+                .elementwise(
+                        "where_any",
+                        out.numel(),
+                        new Launch()
+                                .i32(out.dtype().byteSize())
+                                .i64(out.numel())
+                                .pointer(pointer(cond))
+                                .view(v[0])
+                                .pointer(pointer(a))
+                                .view(v[1])
+                                .pointer(pointer(b))
+                                .view(v[2])
+                                .pointer(pointer(out))
+                                .view(v[3]));
+    }
+
+    @Override
+    public synchronized void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
+        if (!x.dtype().isFloating() || !out.dtype().isFloating()) {
+            fallback.run(out, h -> h.cpu().reduce(op, h.in(0), reduced, h.out()), x);
+            return;
+        }
+        context.enter();
+        Split split = Split.of(x, reduced);
+        long outputs = out.numel();
+        if (outputs == 0) {
+            return;
+        }
+        if (split.inner == 0) {
+            fill(
+                    out,
+                    op == ReduceOp.SUM ? 0 : op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+            return;
+        }
+        if (split.columnsFirst() && outputs >= 32) {
+            reduceColumns(op, x, split, out);
+        } else if (split.inner > 4096 && outputs < 16384) {
+            context.kernels()
+                    .blockRows(
+                            "reduce_block_rows",
+                            outputs,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i32(x.dtype().ordinal())
+                                    .i64(split.inner)
+                                    .pointer(pointer(x))
+                                    .view(split.kept)
+                                    .view(split.reduced)
+                                    .i32(out.dtype().ordinal())
+                                    .pointer(denseAddress(out)));
+        } else {
+            context.kernels()
+                    .warpRows(
+                            "reduce_warp_rows",
+                            outputs,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i32(x.dtype().ordinal())
+                                    .i64(outputs)
+                                    .i64(split.inner)
+                                    .pointer(pointer(x))
+                                    .view(split.kept)
+                                    .view(split.reduced)
+                                    .i32(out.dtype().ordinal())
+                                    .pointer(denseAddress(out)));
+        }
+    }
+
+    /** Two passes: chunks of every output's elements into a partial buffer, then the chunks in order. */
+    private void reduceColumns(ReduceOp op, Tensor x, Split split, Tensor out) {
+        long outputs = out.numel();
+        long wanted = Math.max(1, Math.min((1L << 17) / outputs, split.inner / 16));
+        long chunk = (split.inner + wanted - 1) / wanted;
+        int chunks = Math.toIntExact((split.inner + chunk - 1) / chunk);
+        Storage partial = allocate(8L * chunks * outputs);
+        try {
+            context.kernels()
+                    .grid(
+                            "reduce_columns",
+                            (outputs + 255) / 256,
+                            chunks,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i32(x.dtype().ordinal())
+                                    .i64(outputs)
+                                    .i64(split.inner)
+                                    .i64(chunk)
+                                    .pointer(pointer(x))
+                                    .view(split.kept)
+                                    .view(split.reduced)
+                                    .pointer(pointer(partial)));
+            context.kernels()
+                    .grid(
+                            "reduce_columns_finish",
+                            (outputs + 255) / 256,
+                            1,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i64(outputs)
+                                    .i32(chunks)
+                                    .pointer(pointer(partial))
+                                    .i32(out.dtype().ordinal())
+                                    .pointer(denseAddress(out)));
+        } finally {
+            partial.free();
+        }
+    }
+
+    /**
+     * x seen as outputs × reduced elements: the view over the kept dims (with x's offset) and the view
+     * over the reduced dims (offset 0), each merged where contiguous.
+     */
+    private record Split(CudaView kept, CudaView reduced, long inner, long keptStride, long reducedStride) {
+        static Split of(Tensor x, boolean[] reducedDims) {
+            int[] shape = x.shape();
+            long[] strides = x.strides();
+            List<Integer> kept = new ArrayList<>();
+            List<Integer> reduced = new ArrayList<>();
+            for (int d = 0; d < shape.length; d++) {
+                (reducedDims[d] ? reduced : kept).add(d);
+            }
+            long inner = 1;
+            for (int d : reduced) {
+                inner *= shape[d];
+            }
+            return new Split(
+                    sub(x.offset(), shape, strides, kept),
+                    sub(0, shape, strides, reduced),
+                    inner,
+                    smallestStride(shape, strides, kept),
+                    smallestStride(shape, strides, reduced));
+        }
+
+        /** Consecutive outputs lie closer in memory than consecutive elements of one output. */
+        boolean columnsFirst() {
+            return keptStride < reducedStride;
+        }
+
+        private static CudaView sub(long offset, int[] shape, long[] strides, List<Integer> dims) {
+            int[] s = new int[dims.size()];
+            long[] t = new long[dims.size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = shape[dims.get(i)];
+                t[i] = strides[dims.get(i)];
+            }
+            return CudaView.walk(s, new long[] {offset}, t)[0];
+        }
+
+        private static long smallestStride(int[] shape, long[] strides, List<Integer> dims) {
+            long smallest = Long.MAX_VALUE;
+            for (int d : dims) {
+                if (shape[d] > 1) {
+                    smallest = Math.min(smallest, Math.abs(strides[d]));
+                }
+            }
+            return smallest;
+        }
+    }
+
+    @Override
+    public synchronized void softmax(Tensor x, boolean log, Tensor out) {
+        if (x.dtype() != DType.F32) {
+            fallback.run(out, h -> h.cpu().softmax(h.in(0), log, h.out()), x);
+            return;
+        }
+        context.enter();
+        long n = x.dim() == 0 ? 1 : x.shape()[x.dim() - 1];
+        long rows = n == 0 ? 0 : x.numel() / n;
+        context.kernels()
+                .warpRows(
+                        "softmax_rows",
+                        rows,
+                        new Launch()
+                                .i32(log ? 1 : 0)
+                                .i64(rows)
+                                .i64(n)
+                                .pointer(denseAddress(x))
+                                .pointer(denseAddress(out)));
+    }
+
+    @Override
+    public synchronized void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out) {
+        if (x.dtype() != DType.F32
+                || (weight != null && weight.dtype() != DType.F32)
+                || (bias != null && bias.dtype() != DType.F32)) {
+            fallback.run(out, h -> h.cpu().layerNorm(h.in(0), h.in(1), h.in(2), eps, h.out()), x, weight, bias);
+            return;
+        }
+        context.enter();
+        long n = x.dim() == 0 ? 1 : x.shape()[x.dim() - 1];
+        long rows = n == 0 ? 0 : x.numel() / n;
+        context.kernels()
+                .warpRows(
+                        "layer_norm_rows",
+                        rows,
+                        new Launch()
+                                .i64(rows)
+                                .i64(n)
+                                .f64(eps)
+                                .pointer(denseAddress(x))
+                                .pointer(weight == null ? 0 : denseAddress(weight))
+                                .pointer(bias == null ? 0 : denseAddress(bias))
+                                .pointer(denseAddress(out)));
+    }
+
+    @Override
+    public synchronized void argmax(Tensor x, int dim, Tensor out) {
+        context.enter();
+        boolean[] reduced = new boolean[x.dim()];
+        if (x.dim() > 0) {
+            reduced[dim] = true;
+        }
+        Split split = Split.of(x, reduced);
+        context.kernels()
+                .warpRows(
+                        "argmax_rows",
+                        split.inner == 0 ? 0 : out.numel(),
+                        new Launch()
+                                .i32(x.dtype().ordinal())
+                                .i64(out.numel())
+                                .i64(split.inner)
+                                .pointer(pointer(x))
+                                .view(split.kept)
+                                .view(split.reduced)
+                                .pointer(denseAddress(out)));
+    }
+
+    @Override
+    public synchronized void matmul(Tensor a, Tensor b, Tensor out) {
+        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || out.dtype() != DType.F32) {
+            fallback.run(out, h -> h.cpu().matmul(h.in(0), h.in(1), h.out()), a, b);
+            return;
+        }
+        context.enter();
+        CudaMatmul.run(this, context, matmulPrecision, a, b, out);
+    }
+
+    @Override
+    public synchronized void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        context.enter();
+        CudaView xv = viewOf(x);
+        CudaView iv = viewOf(index);
+        try (DeviceFlag bad = new DeviceFlag(this)) {
+            context.kernels()
+                    .elementwise(
+                            "gather",
+                            out.numel(),
+                            new Launch()
+                                    .i32(x.dtype().byteSize())
+                                    .i32(dim)
+                                    .i32(x.shape()[dim])
+                                    .i64(out.numel())
+                                    .pointer(pointer(x))
+                                    .view(xv)
+                                    .pointer(pointer(index))
+                                    .view(iv)
+                                    .pointer(denseAddress(out))
+                                    .pointer(bad.address()));
+            bad.throwIfSet(position -> outOfRange("gather", index, position, dim, x.shape()[dim]));
+        }
+    }
+
+    @Override
+    public synchronized void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        if (out.dtype() != DType.F32 || src.dtype() != DType.F32) {
+            fallback.run(out, h -> h.cpu().scatterAdd(h.out(), dim, h.in(0), h.in(1)), index, src);
+            return;
+        }
+        context.enter();
+        try (DeviceFlag bad = new DeviceFlag(this)) {
+            context.kernels()
+                    .elementwise(
+                            "scatter_add_f32",
+                            index.numel(),
+                            new Launch()
+                                    .i32(dim)
+                                    .i32(out.shape()[dim])
+                                    .i64(index.numel())
+                                    .pointer(pointer(out))
+                                    .view(viewOf(out))
+                                    .pointer(pointer(index))
+                                    .view(viewOf(index))
+                                    .pointer(pointer(src))
+                                    .view(viewOf(src))
+                                    .pointer(bad.address()));
+            bad.throwIfSet(position -> outOfRange("scatter_add", index, position, dim, out.shape()[dim]));
+        }
+    }
+
+    @Override
+    public synchronized void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        context.enter();
+        Tensor indices = index.isContiguous() ? index : index.detach().contiguous();
+        try (DeviceFlag bad = new DeviceFlag(this)) {
+            context.kernels()
+                    .elementwise(
+                            "index_select",
+                            out.numel(),
+                            new Launch()
+                                    .i32(x.dtype().byteSize())
+                                    .i32(dim)
+                                    .i32(x.shape()[dim])
+                                    .i64(out.numel())
+                                    .pointer(pointer(x))
+                                    .view(viewOf(x))
+                                    .pointer(denseAddress(indices))
+                                    .view(viewOf(out))
+                                    .pointer(denseAddress(out))
+                                    .pointer(bad.address()));
+            bad.throwIfSet(position -> outOfRange("index_select", index, position, dim, x.shape()[dim]));
+            Reference.reachabilityFence(indices);
+        }
+    }
+
+    @Override
+    public synchronized void argsort(Tensor x, boolean descending, Tensor out) {
+        fallback.run(out, h -> h.cpu().argsort(h.in(0), descending, h.out()), x);
+    }
+
+    @Override
+    public synchronized void random(Distribution distribution, PhiloxState at, Tensor out) {
+        fallback.run(out, h -> h.cpu().random(distribution, at, h.out()));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Base device pointer of a tensor's storage (kernels add the view's offset themselves). */
+    static long pointer(Tensor t) {
+        return pointer(t.storage());
+    }
+
+    private static long pointer(Storage s) {
+        if (!(s instanceof CudaStorage cuda)) {
+            throw new IllegalArgumentException("expected a CUDA tensor storage, got one on " + s.device());
+        }
+        if (cuda.isFreed()) {
+            throw new IllegalStateException("a tensor on " + s.device() + " was used after its storage was freed");
+        }
+        return cuda.pointer();
+    }
+
+    /** Address of the first element of a tensor the front end guarantees contiguous. */
+    static long denseAddress(Tensor t) {
+        return pointer(t) + t.offset() * t.dtype().byteSize();
+    }
+
+    /** The views of operands walked together over {@code shapeOf}'s shape. */
+    private static CudaView[] walk(Tensor shapeOf, Tensor... operands) {
+        long[] offsets = new long[operands.length];
+        long[][] strides = new long[operands.length][];
+        for (int i = 0; i < operands.length; i++) {
+            offsets[i] = operands[i].offset();
+            strides[i] = operands[i].strides();
+        }
+        return CudaView.walk(shapeOf.shape(), offsets, strides);
+    }
+
+    /** A tensor's own view, unmerged (indexing kernels address dims by number). */
+    private static CudaView viewOf(Tensor t) {
+        return new CudaView(t.offset(), t.strides(), t.shape());
+    }
+
+    private static IndexOutOfBoundsException outOfRange(String op, Tensor index, long position, int dim, int size) {
+        int[] at = new int[index.dim()];
+        Shapes.unravel(position, index.shape(), at);
+        long value = index.detach()
+                .reshape(-1)
+                .select(0, (int) position)
+                .to(DType.I64)
+                .toLongArray()[0];
+        return new IndexOutOfBoundsException(op + ": index " + value + " at position " + java.util.Arrays.toString(at)
+                + " is out of range for dim " + dim + " of size " + size);
+    }
+
+    /** A device int64 set to -1, which kernels set to the first bad position they meet. */
+    private static final class DeviceFlag implements AutoCloseable {
+        private final CudaBackend cuda;
+        private final Storage storage;
+
+        DeviceFlag(CudaBackend cuda) {
+            this.cuda = cuda;
+            this.storage = cuda.allocate(8);
+            Cuda.memset(pointer(storage), (byte) 0xff, 8, cuda.context.stream());
+        }
+
+        long address() {
+            return pointer(storage);
+        }
+
+        void throwIfSet(java.util.function.LongFunction<RuntimeException> error) {
+            MemorySegment host = MemorySegment.ofArray(new long[1]);
+            cuda.copyToHost(storage, 0, host, 8);
+            long position = host.get(ValueLayout.JAVA_LONG, 0);
+            if (position >= 0) {
+                throw error.apply(position);
+            }
+        }
+
+        @Override
+        public void close() {
+            storage.free();
+        }
+    }
+}

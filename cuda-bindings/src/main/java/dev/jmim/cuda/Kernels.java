@@ -1,0 +1,108 @@
+package dev.jmim.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * jmim's PTX modules (built from {@code src/main/cuda} at build time) loaded into one context: the
+ * sm_90 build on compute capability 9.0 and newer, the sm_80 build below. Functions are looked up
+ * once and launched on the device's stream.
+ */
+final class Kernels {
+    /** Module of each kernel function. */
+    private static final Map<String, String> MODULE_OF = Map.ofEntries(
+            Map.entry("unary_f32", "elementwise"),
+            Map.entry("binary_f32", "elementwise"),
+            Map.entry("compare", "elementwise"),
+            Map.entry("where_any", "elementwise"),
+            Map.entry("cast", "elementwise"),
+            Map.entry("fill", "elementwise"),
+            Map.entry("reduce_warp_rows", "reduce"),
+            Map.entry("reduce_block_rows", "reduce"),
+            Map.entry("reduce_columns", "reduce"),
+            Map.entry("reduce_columns_finish", "reduce"),
+            Map.entry("argmax_rows", "reduce"),
+            Map.entry("softmax_rows", "reduce"),
+            Map.entry("layer_norm_rows", "reduce"),
+            Map.entry("gather", "index"),
+            Map.entry("index_select", "index"),
+            Map.entry("scatter_add_f32", "index"));
+
+    static final List<String> MODULES = List.of("elementwise", "reduce", "index");
+
+    private final Map<String, MemorySegment> modules = new HashMap<>();
+    private final Map<String, MemorySegment> functions = new HashMap<>();
+    private final MemorySegment stream;
+    private final int multiprocessors;
+
+    Kernels(int computeMajor, int multiprocessors, MemorySegment stream) {
+        this.stream = stream;
+        this.multiprocessors = multiprocessors;
+        String arch = computeMajor >= 9 ? "sm_90" : "sm_80";
+        for (String module : MODULES) {
+            modules.put(module, Cuda.loadModule(ptx(module, arch)));
+        }
+    }
+
+    /** The PTX text of a module, or a clear error where the build had no nvcc. */
+    static String ptx(String module, String arch) {
+        String resource = "ptx/" + module + "." + arch + ".ptx";
+        try (InputStream in = Kernels.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("jmim's CUDA kernels are missing (" + resource + "): this build"
+                        + " of jmim-cuda-bindings ran without nvcc; rebuild with the CUDA toolkit installed");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A grid-stride launch over n elements: 256 threads a block, at most 32 blocks per multiprocessor. */
+    void elementwise(String name, long n, Launch arguments) {
+        if (n > 0) {
+            launch(name, Math.min((n + 255) / 256, 32L * multiprocessors), 1, 256, arguments);
+        } else {
+            arguments.close();
+        }
+    }
+
+    /** One warp per row, eight rows a block. */
+    void warpRows(String name, long rows, Launch arguments) {
+        if (rows > 0) {
+            launch(name, (rows + 7) / 8, 1, 256, arguments);
+        } else {
+            arguments.close();
+        }
+    }
+
+    /** One block of 256 threads per row. */
+    void blockRows(String name, long rows, Launch arguments) {
+        launch(name, rows, 1, 256, arguments);
+    }
+
+    /** A grid of {@code columns × chunks} blocks of 256 threads (the columns reduction's first pass). */
+    void grid(String name, long blocksX, int blocksY, Launch arguments) {
+        launch(name, blocksX, blocksY, 256, arguments);
+    }
+
+    private void launch(String name, long blocksX, int blocksY, int threads, Launch arguments) {
+        MemorySegment function = functions.computeIfAbsent(name, this::lookUp);
+        try (arguments) {
+            Cuda.launch(function, name, blocksX, blocksY, threads, 0, stream, arguments.parameters());
+        }
+    }
+
+    private MemorySegment lookUp(String name) {
+        String module = MODULE_OF.get(name);
+        if (module == null) {
+            throw new IllegalArgumentException("no CUDA kernel named " + name);
+        }
+        return Cuda.function(modules.get(module), name);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.jmim.mae.cli;
+
+import dev.jmim.cuda.Cublas;
+import dev.jmim.cuda.CudaBackend;
+import dev.jmim.tensor.Backends;
+import dev.jmim.tensor.BinaryOp;
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Device;
+import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.random.Generator;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jmim bench gpu}: the CUDA backend on one GPU, timed with CUDA events (median of several
+ * timed batches after a warm-up). GEMMs through cuBLAS at fp32, TF32 and bf16 as TFLOP/s; then a
+ * device-to-device copy as the bandwidth ceiling and each memory-bound kernel as GB/s of the bytes it
+ * must move and as a share of that ceiling. Outputs are allocated once, so kernels are timed without
+ * allocation. {@code bench/gpu/torch_peers.py} prints PyTorch's figures for the same list.
+ */
+@Command(name = "gpu", description = "CUDA backend: cuBLAS GEMMs and memory-bound kernels, timed with CUDA events.")
+final class GpuBench implements Callable<Integer> {
+    @Option(
+            names = "--elements",
+            defaultValue = "67108864",
+            description = "floats per tensor for the memory-bound kernels, a multiple of 1024 (default"
+                    + " ${DEFAULT-VALUE}: 256 MiB)")
+    int elements;
+
+    @Option(names = "--repeats", defaultValue = "20", description = "runs per timed batch (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    private record Gemm(int m, int k, int n) {}
+
+    /** GEMM shapes: squares, and ViT-B/16's qkv, fc1 and fc2 at 224 px × batch 64 (12,608 tokens). */
+    private static final List<Gemm> GEMMS = List.of(
+            new Gemm(4096, 4096, 4096),
+            new Gemm(8192, 8192, 8192),
+            new Gemm(12608, 768, 2304),
+            new Gemm(12608, 768, 3072),
+            new Gemm(12608, 3072, 768));
+
+    @Override
+    public Integer call() {
+        if (elements < 1024 || elements % 1024 != 0 || repeats < 1) {
+            throw new IllegalArgumentException("--elements must be a positive multiple of 1024 and --repeats >= 1;"
+                    + " got elements=" + elements + " repeats=" + repeats);
+        }
+        Device gpu = Device.cuda(0);
+        CudaBackend cuda = (CudaBackend) Backends.forDevice(gpu);
+        System.out.println("jmim CUDA backend on " + cuda.describe());
+        Generator g = new Generator(5);
+        for (Gemm s : GEMMS) {
+            Tensor a = Tensor.randn(g, s.m, s.k).to(gpu);
+            Tensor b = Tensor.randn(g, s.k, s.n).to(gpu);
+            Tensor a16 = a.to(DType.BF16);
+            Tensor b16 = b.to(DType.BF16);
+            Tensor c = Tensor.zeros(DType.F32, gpu, s.m, s.n);
+            for (Cublas.Precision p : Cublas.Precision.values()) {
+                Tensor x = p == Cublas.Precision.BF16 ? a16 : a;
+                Tensor y = p == Cublas.Precision.BF16 ? b16 : b;
+                double ms = medianMillis(cuda, () -> cuda.matmul(x, y, c, p));
+                System.out.printf(
+                        "gemm %-5s M=%d K=%d N=%d  %.3f ms  %.1f TFLOP/s%n",
+                        p, s.m, s.k, s.n, ms, 2.0 * s.m * s.n * s.k / ms / 1e9);
+            }
+            for (Tensor t : new Tensor[] {a, b, a16, b16, c}) {
+                t.storage().free();
+            }
+        }
+        memoryBound(cuda, gpu, g);
+        return 0;
+    }
+
+    private void memoryBound(CudaBackend cuda, Device gpu, Generator g) {
+        int width = 1024;
+        int rows = elements / width;
+        Tensor a = Tensor.randn(g, rows, width).to(gpu);
+        Tensor b = Tensor.randn(g, rows, width).to(gpu);
+        Tensor out = Tensor.zeros(DType.F32, gpu, rows, width);
+        Tensor half = Tensor.zeros(DType.BF16, gpu, rows, width);
+        Tensor bias = Tensor.randn(g, width).to(gpu).expand(rows, width);
+        Tensor scalar = Tensor.scalar(0.5f).to(gpu).expand(rows, width);
+        Tensor weight = Tensor.randn(g, width).to(gpu);
+        Tensor rowSums = Tensor.zeros(DType.F32, gpu, rows, 1);
+        Tensor colSums = Tensor.zeros(DType.F32, gpu, 1, width);
+        int side = (int) Math.sqrt(elements);
+        Tensor square = Tensor.randn(g, side, side).to(gpu);
+        Tensor squareOut = Tensor.zeros(DType.F32, gpu, side, side);
+        double n = elements * 4.0;
+        double copyMs = medianMillis(cuda, () -> cuda.copy(a, out));
+        double ceiling = 2 * n / copyMs / 1e6;
+        System.out.printf("baseline copy (cuMemcpyDtoD)  %.1f GB/s%n", ceiling);
+        record Kernel(String name, double bytes, Runnable body) {}
+        for (Kernel k : List.of(
+                new Kernel("add", 3 * n, () -> cuda.binary(BinaryOp.ADD, a, b, out)),
+                new Kernel("bias add (broadcast row)", 2 * n, () -> cuda.binary(BinaryOp.ADD, a, bias, out)),
+                new Kernel("scalar mul", 2 * n, () -> cuda.binary(BinaryOp.MUL, a, scalar, out)),
+                new Kernel("exp", 2 * n, () -> cuda.unary(UnaryOp.EXP, a, out)),
+                new Kernel("gelu", 2 * n, () -> cuda.unary(UnaryOp.GELU, a, out)),
+                new Kernel("cast f32→bf16", 1.5 * n, () -> cuda.copy(a, half)),
+                new Kernel(
+                        "sum rows [N,1024]→[N,1]",
+                        n,
+                        () -> cuda.reduce(ReduceOp.SUM, a, new boolean[] {false, true}, rowSums)),
+                new Kernel(
+                        "sum columns [N,1024]→[1,1024]",
+                        n,
+                        () -> cuda.reduce(ReduceOp.SUM, a, new boolean[] {true, false}, colSums)),
+                new Kernel("softmax rows of 1024", 2 * n, () -> cuda.softmax(a, false, out)),
+                new Kernel("layer_norm rows of 1024", 2 * n, () -> cuda.layerNorm(a, weight, weight, 1e-6, out)),
+                new Kernel(
+                        "transpose copy (square)", 2.0 * side * side * 4, () -> cuda.copy(square.mT(), squareOut)))) {
+            double ms = medianMillis(cuda, k.body);
+            double gbs = k.bytes / ms / 1e6;
+            System.out.printf("%-32s %.3f ms  %.1f GB/s  %.0f%% of copy%n", k.name, ms, gbs, 100 * gbs / ceiling);
+        }
+    }
+
+    /** Median, over 5 timed batches after one warm-up batch, of the milliseconds one run takes. */
+    private double medianMillis(CudaBackend cuda, Runnable body) {
+        cuda.millis(body, repeats);
+        double[] batches = new double[5];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = cuda.millis(body, repeats) / repeats;
+        }
+        Arrays.sort(batches);
+        return batches[batches.length / 2];
+    }
+}
