@@ -4,22 +4,30 @@
 #include "jmim.cuh"
 
 // Storage offset in `base` of the element at `coords` (of index's/out's walk), with dim replaced by k.
-__device__ __forceinline__ long long offset_with(const View& base, const View& walk, long long i, int dim,
+__device__ __forceinline__ long long offset_with(const View base, const View walk, long long i, int dim,
                                                  long long k) {
     long long at = base.offset;
-    for (int d = walk.rank - 1; d >= 0; --d) {
-        long long s = walk.shape[d];
-        long long q = i / s;
-        long long c = i - q * s;
-        at += (d == dim ? k : c) * base.strides[d];
-        i = q;
+#pragma unroll
+    for (int d = JMIM_MAX_DIMS - 1; d >= 0; --d) {
+        if (d < walk.rank) {
+            long long s = walk.shape[d];
+            long long q = i / s;
+            long long c = i - q * s;
+            at += (d == dim ? k : c) * base.strides[d];
+            i = q;
+        }
     }
     return at;
 }
 
-__device__ __forceinline__ long long coord(const View& walk, long long i, int dim) {
-    for (int d = walk.rank - 1; d > dim; --d) i /= walk.shape[d];
-    return i % walk.shape[dim];
+__device__ __forceinline__ long long coord(const View walk, long long i, int dim) {
+    long long extent = 1;
+#pragma unroll
+    for (int d = JMIM_MAX_DIMS - 1; d >= 0; --d) {
+        if (d < walk.rank && d > dim) i /= walk.shape[d];
+        if (d == dim) extent = walk.shape[d];
+    }
+    return i % extent;
 }
 
 __device__ __forceinline__ void report(long long* bad, long long position) {

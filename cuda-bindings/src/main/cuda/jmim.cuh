@@ -22,15 +22,19 @@ enum DType { F64 = 0, F32 = 1, BF16 = 2, F16 = 3, I64 = 4, I32 = 5, U8 = 6, BOOL
 // Storage offset of element i of a row-major walk over the view's shape. I is the index type: 32-bit
 // division is several times cheaper than 64-bit, so walks of fewer than 2^31 elements use unsigned.
 template <typename I>
-__device__ __forceinline__ long long offset_of(const View& v, I i) {
+__device__ __forceinline__ long long offset_of(const View v, I i) {
     if (v.dense) return v.offset + (long long)i;
     if (v.rank == 1) return v.offset + (long long)i * v.strides[0];
     long long at = v.offset;
-    for (int d = v.rank - 1; d >= 0; --d) {
-        I s = (I)v.shape[d];
-        I q = i / s;
-        at += (long long)(i - q * s) * v.strides[d];
-        i = q;
+    // unrolled over every possible dim so shape and strides are read by constant index (no local copy)
+#pragma unroll
+    for (int d = JMIM_MAX_DIMS - 1; d >= 0; --d) {
+        if (d < v.rank) {
+            I s = (I)v.shape[d];
+            I q = i / s;
+            at += (long long)(i - q * s) * v.strides[d];
+            i = q;
+        }
     }
     return at;
 }

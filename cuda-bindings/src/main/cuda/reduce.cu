@@ -46,7 +46,16 @@ extern "C" __global__ void reduce_warp_rows(int op, int type, long long outputs,
     int lane = threadIdx.x % 32;
     long long base = offset_of(kept, o);
     double acc = identity(op);
-    for (long long j = lane; j < inner; j += 32) acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+    if (type == F32 && reduced.dense) {
+        // the common case: contiguous F32 rows, loads unrolled so several are in flight
+        const float* row = (const float*)x + base + reduced.offset;
+#pragma unroll 8
+        for (long long j = lane; j < inner; j += 32) acc = combine(op, acc, (double)row[j]);
+    } else {
+        for (long long j = lane; j < inner; j += 32) {
+            acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+        }
+    }
     acc = warp_reduce(op, acc);
     if (lane == 0) store_double(out, out_type, o, acc);
 }
@@ -72,7 +81,14 @@ extern "C" __global__ void reduce_columns(int op, int type, long long outputs, l
     long long base = offset_of(kept, o);
     long long from = blockIdx.y * chunk, to = min(inner, from + chunk);
     double acc = identity(op);
-    for (long long j = from; j < to; j++) acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+    if (type == F32 && reduced.rank == 1) {
+        const float* column = (const float*)x + base;
+        long long step = reduced.strides[0];
+#pragma unroll 8
+        for (long long j = from; j < to; j++) acc = combine(op, acc, (double)column[j * step]);
+    } else {
+        for (long long j = from; j < to; j++) acc = combine(op, acc, load_double(x, type, base + offset_of(reduced, j)));
+    }
     partial[blockIdx.y * outputs + o] = acc;
 }
 
@@ -118,6 +134,14 @@ extern "C" __global__ void argmax_rows(int type, long long outputs, long long in
     if (lane == 0) out[o] = at;
 }
 
+// exp(x − m) for a float x and a double m ≥ x: expf of the float part of the exact difference, times
+// exp of the remainder (≈ 1 + lo, |lo| ≤ 2⁻²⁴·|x − m|), so the float exp costs no accuracy.
+__device__ __forceinline__ double exp_shifted(float x, double m) {
+    double d = (double)x - m;
+    float hi = (float)d;
+    return (double)expf(hi) * (1.0 + (d - (double)hi));
+}
+
 // Softmax (or log-softmax) of contiguous F32 rows of n, one warp a row (blockDim.x / 32 rows a block).
 extern "C" __global__ void softmax_rows(int log, long long rows, long long n, const float* x, float* out) {
     long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
@@ -126,17 +150,19 @@ extern "C" __global__ void softmax_rows(int log, long long rows, long long n, co
     const float* row = x + r * n;
     float* dst = out + r * n;
     double m = -INFINITY;
+#pragma unroll 8
     for (long long j = lane; j < n; j += 32) m = java_max(m, (double)row[j]);
     m = warp_combine(m, Max());
     double s = 0;
-    for (long long j = lane; j < n; j += 32) s += exp((double)row[j] - m);
+#pragma unroll 8
+    for (long long j = lane; j < n; j += 32) s += exp_shifted(row[j], m);
     s = warp_combine(s, Add());
     if (log) {
         double shift = m + ::log(s);
         for (long long j = lane; j < n; j += 32) dst[j] = (float)((double)row[j] - shift);
     } else {
         double inv = 1.0 / s;
-        for (long long j = lane; j < n; j += 32) dst[j] = (float)(exp((double)row[j] - m) * inv);
+        for (long long j = lane; j < n; j += 32) dst[j] = (float)(exp_shifted(row[j], m) * inv);
     }
 }
 
@@ -149,6 +175,7 @@ extern "C" __global__ void layer_norm_rows(long long rows, long long n, double e
     const float* row = x + r * n;
     float* dst = out + r * n;
     double s = 0;
+#pragma unroll 8
     for (long long j = lane; j < n; j += 32) s += row[j];
     double mean = warp_combine(s, Add()) / n;
     double q = 0;

@@ -35,6 +35,9 @@ final class GpuBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "20", description = "runs per timed batch (default ${DEFAULT-VALUE})")
     int repeats;
 
+    @Option(names = "--part", defaultValue = "all", description = "all, gemm or memory (default ${DEFAULT-VALUE})")
+    String part;
+
     private record Gemm(int m, int k, int n) {}
 
     /** GEMM shapes: squares, and ViT-B/16's qkv, fc1 and fc2 at 224 px × batch 64 (12,608 tokens). */
@@ -47,15 +50,15 @@ final class GpuBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (elements < 1024 || elements % 1024 != 0 || repeats < 1) {
-            throw new IllegalArgumentException("--elements must be a positive multiple of 1024 and --repeats >= 1;"
-                    + " got elements=" + elements + " repeats=" + repeats);
+        if (elements < 1024 || elements % 1024 != 0 || repeats < 1 || !List.of("all", "gemm", "memory").contains(part)) {
+            throw new IllegalArgumentException("--elements must be a positive multiple of 1024, --repeats >= 1 and"
+                    + " --part all, gemm or memory; got elements=" + elements + " repeats=" + repeats + " part=" + part);
         }
         Device gpu = Device.cuda(0);
         CudaBackend cuda = (CudaBackend) Backends.forDevice(gpu);
         System.out.println("jmim CUDA backend on " + cuda.describe());
         Generator g = new Generator(5);
-        for (Gemm s : GEMMS) {
+        for (Gemm s : part.equals("memory") ? List.<Gemm>of() : GEMMS) {
             Tensor a = Tensor.randn(g, s.m, s.k).to(gpu);
             Tensor b = Tensor.randn(g, s.k, s.n).to(gpu);
             Tensor a16 = a.to(DType.BF16);
@@ -73,7 +76,9 @@ final class GpuBench implements Callable<Integer> {
                 t.storage().free();
             }
         }
-        memoryBound(cuda, gpu, g);
+        if (!part.equals("gemm")) {
+            memoryBound(cuda, gpu, g);
+        }
         return 0;
     }
 
@@ -122,14 +127,31 @@ final class GpuBench implements Callable<Integer> {
         }
     }
 
-    /** Median, over 5 timed batches after one warm-up batch, of the milliseconds one run takes. */
+    /**
+     * Median, over 5 timed batches, of the device milliseconds one run takes; after a second of warm-up
+     * (the JIT compiles the launch path) and a measure of the host time one call takes to queue its
+     * work, printed when it is over a tenth of the device time (then the figure is host-bound).
+     */
     private double medianMillis(CudaBackend cuda, Runnable body) {
-        cuda.millis(body, repeats);
+        long warm = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < warm) {
+            cuda.millis(body, repeats);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            body.run();
+        }
+        double hostMs = (System.nanoTime() - t0) / 1e6 / repeats;
+        cuda.synchronize();
         double[] batches = new double[5];
         for (int i = 0; i < batches.length; i++) {
             batches[i] = cuda.millis(body, repeats) / repeats;
         }
         Arrays.sort(batches);
-        return batches[batches.length / 2];
+        double median = batches[batches.length / 2];
+        if (hostMs > median / 10) {
+            System.out.printf("  (host: %.1f µs to queue one call)%n", hostMs * 1e3);
+        }
+        return median;
     }
 }
