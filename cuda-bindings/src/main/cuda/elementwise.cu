@@ -74,22 +74,40 @@ __device__ __forceinline__ void dense_f32(long long n, F value, float* __restric
     });
 }
 
+// Each path is a kernel of its own (the host picks), so the registers of one path never lower the
+// occupancy of another.
+extern "C" __global__ void unary_f32_dense(int op, long long n, const float* x, float* out) {
+    dense_f32(n, [=](float v, float) { return unary_value(op, v); }, out, x, nullptr);
+}
+
 extern "C" __global__ void unary_f32(int op, long long n, const float* x, View xv, float* out, View ov) {
-    auto value = [=](float v, float) { return unary_value(op, v); };
-    if (xv.dense && ov.dense && aligned16(x + xv.offset, out + ov.offset)) {
-        dense_f32(n, value, out + ov.offset, x + xv.offset, nullptr);
-        return;
-    }
     for_each_index(n, [&](auto i) { out[offset_of(ov, i)] = unary_value(op, x[offset_of(xv, i)]); });
+}
+
+extern "C" __global__ void binary_f32_dense(int op, long long n, const float* a, const float* b, float* out) {
+    dense_f32(n, [=](float x, float y) { return binary_value(op, x, y); }, out, a, b);
+}
+
+// a op b over rows of `cols` (a multiple of 4) with 16-byte aligned rows: float4 along the row for
+// operands of column stride 1, one value broadcast along it for column stride 0 (bias add, scalar ops);
+// one 32-bit division per four elements.
+extern "C" __global__ void binary_f32_rows(int op, long long n, int cols, const float* a, long long ar, int ac,
+                                           const float* b, long long br, int bc, float* out, long long orow) {
+    auto value = [=](float x, float y) { return binary_value(op, x, y); };
+    unsigned per_row = cols / 4;
+    for_each_index(n / 4, [&](auto v) {
+        auto q = v / (decltype(v))per_row;  // 32-bit division where the walk allows
+        long long r = q;
+        long long c = 4 * (long long)(v - q * per_row);
+        float4 x = ac ? *reinterpret_cast<const float4*>(a + r * ar + c) : make_float4(a[r * ar], a[r * ar], a[r * ar], a[r * ar]);
+        float4 y = bc ? *reinterpret_cast<const float4*>(b + r * br + c) : make_float4(b[r * br], b[r * br], b[r * br], b[r * br]);
+        *reinterpret_cast<float4*>(out + r * orow + c) =
+                make_float4(value(x.x, y.x), value(x.y, y.y), value(x.z, y.z), value(x.w, y.w));
+    });
 }
 
 extern "C" __global__ void binary_f32(
         int op, long long n, const float* a, View av, const float* b, View bv, float* out, View ov) {
-    auto value = [=](float x, float y) { return binary_value(op, x, y); };
-    if (av.dense && bv.dense && ov.dense && aligned16(a + av.offset, b + bv.offset, out + ov.offset)) {
-        dense_f32(n, value, out + ov.offset, a + av.offset, b + bv.offset);
-        return;
-    }
     for_each_index(n, [&](auto i) {
         out[offset_of(ov, i)] = binary_value(op, a[offset_of(av, i)], b[offset_of(bv, i)]);
     });
@@ -134,9 +152,22 @@ extern "C" __global__ void where_any(int element_bytes, long long n, const uint8
 // common F32 → BF16 cast has a path of its own (the generic one converts through double).
 extern "C" __global__ void cast(long long n, int from, const void* x, View xv, int to, void* out, View ov) {
     if (from == F32 && to == BF16) {
-        const float* src = (const float*)x;
-        __nv_bfloat16* dst = (__nv_bfloat16*)out;
-        for_each_index(n, [&](auto i) { dst[offset_of(ov, i)] = __float2bfloat16(src[offset_of(xv, i)]); });
+        const float* src = (const float*)x + xv.offset;
+        __nv_bfloat16* dst = (__nv_bfloat16*)out + ov.offset;
+        if (xv.dense && ov.dense && aligned16(src) && (((uintptr_t)dst) & 7) == 0) {
+            long long vectors = n / 4;
+            for_each_index(vectors, [&](auto v) {
+                float4 f = reinterpret_cast<const float4*>(src)[v];
+                __nv_bfloat162 lo = __floats2bfloat162_rn(f.x, f.y), hi = __floats2bfloat162_rn(f.z, f.w);
+                reinterpret_cast<__nv_bfloat162*>(dst)[2 * v] = lo;
+                reinterpret_cast<__nv_bfloat162*>(dst)[2 * v + 1] = hi;
+            });
+            for_each_index(n - 4 * vectors, [&](auto t) { dst[4 * vectors + t] = __float2bfloat16(src[4 * vectors + t]); });
+            return;
+        }
+        for_each_index(n, [&](auto i) {
+            ((__nv_bfloat16*)out)[offset_of(ov, i)] = __float2bfloat16(((const float*)x)[offset_of(xv, i)]);
+        });
         return;
     }
     bool exact = is_integer(from) && is_integer(to);

@@ -142,18 +142,49 @@ __device__ __forceinline__ double exp_shifted(float x, double m) {
     return (double)expf(hi) * (1.0 + (d - (double)hi));
 }
 
-// Softmax (or log-softmax) of contiguous F32 rows of n, one warp a row (blockDim.x / 32 rows a block).
+// A warp's row of n ≤ 32·R floats held in registers: lane l keeps elements l, l + 32, ... (loaded once,
+// coalesced), so the passes of softmax and layer_norm read memory once.
+template <int R>
+struct WarpRow {
+    float v[R];
+    __device__ __forceinline__ void load(const float* row, long long n, int lane) {
+#pragma unroll
+        for (int t = 0; t < R; t++) {
+            long long j = lane + 32 * t;
+            v[t] = j < n ? row[j] : 0.0f;
+        }
+    }
+};
+
+// Softmax (or log-softmax) of contiguous F32 rows of n, one warp a row (blockDim.x / 32 rows a block);
+// rows of up to 1024 are held in registers, longer ones re-read.
 extern "C" __global__ void softmax_rows(int log, long long rows, long long n, const float* x, float* out) {
     long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
     if (r >= rows) return;
     int lane = threadIdx.x % 32;
     const float* row = x + r * n;
     float* dst = out + r * n;
-    double m = -INFINITY;
+    double m = -INFINITY, s = 0;
+    if (n <= 1024) {
+        WarpRow<32> w;
+        w.load(row, n, lane);
+#pragma unroll
+        for (int t = 0; t < 32; t++) if (lane + 32 * t < n) m = java_max(m, (double)w.v[t]);
+        m = warp_combine(m, Max());
+#pragma unroll
+        for (int t = 0; t < 32; t++) if (lane + 32 * t < n) s += exp_shifted(w.v[t], m);
+        s = warp_combine(s, Add());
+        double shift = m + ::log(s), inv = 1.0 / s;
+#pragma unroll
+        for (int t = 0; t < 32; t++) {
+            long long j = lane + 32 * t;
+            if (j < n) dst[j] = log ? (float)((double)w.v[t] - shift) : (float)(exp_shifted(w.v[t], m) * inv);
+        }
+        return;
+    }
 #pragma unroll 8
     for (long long j = lane; j < n; j += 32) m = java_max(m, (double)row[j]);
     m = warp_combine(m, Max());
-    double s = 0;
 #pragma unroll 8
     for (long long j = lane; j < n; j += 32) s += exp_shifted(row[j], m);
     s = warp_combine(s, Add());
@@ -166,7 +197,8 @@ extern "C" __global__ void softmax_rows(int log, long long rows, long long n, co
     }
 }
 
-// layer_norm of contiguous F32 rows of n: (x − mean)/√(biased var + eps)·w + b (w, b may be null); a warp a row.
+// layer_norm of contiguous F32 rows of n: (x − mean)/√(biased var + eps)·w + b (w, b may be null); a warp
+// a row, rows of up to 1024 held in registers.
 extern "C" __global__ void layer_norm_rows(long long rows, long long n, double eps, const float* x,
                                            const float* weight, const float* bias, float* out) {
     long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
@@ -174,20 +206,39 @@ extern "C" __global__ void layer_norm_rows(long long rows, long long n, double e
     int lane = threadIdx.x % 32;
     const float* row = x + r * n;
     float* dst = out + r * n;
-    double s = 0;
+    auto write = [&](long long j, float value, double mean, double inv) {
+        double y = (value - mean) * inv;
+        if (weight) y *= weight[j];
+        if (bias) y += bias[j];
+        dst[j] = (float)y;
+    };
+    double s = 0, q = 0;
+    if (n <= 1024) {
+        WarpRow<32> w;
+        w.load(row, n, lane);
+#pragma unroll
+        for (int t = 0; t < 32; t++) s += w.v[t];  // padding lanes hold 0
+        double mean = warp_combine(s, Add()) / n;
+#pragma unroll
+        for (int t = 0; t < 32; t++) {
+            double d = lane + 32 * t < n ? w.v[t] - mean : 0.0;
+            q += d * d;
+        }
+        double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
+#pragma unroll
+        for (int t = 0; t < 32; t++) {
+            long long j = lane + 32 * t;
+            if (j < n) write(j, w.v[t], mean, inv);
+        }
+        return;
+    }
 #pragma unroll 8
     for (long long j = lane; j < n; j += 32) s += row[j];
     double mean = warp_combine(s, Add()) / n;
-    double q = 0;
     for (long long j = lane; j < n; j += 32) {
         double d = row[j] - mean;
         q += d * d;
     }
     double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
-    for (long long j = lane; j < n; j += 32) {
-        double y = (row[j] - mean) * inv;
-        if (weight) y *= weight[j];
-        if (bias) y += bias[j];
-        dst[j] = (float)y;
-    }
+    for (long long j = lane; j < n; j += 32) write(j, row[j], mean, inv);
 }

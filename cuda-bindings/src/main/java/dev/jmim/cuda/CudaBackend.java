@@ -203,6 +203,18 @@ public final class CudaBackend implements Backend {
         }
         context.enter();
         CudaView[] v = walk(out, x, out);
+        if (dense16(v[0], x) && dense16(v[1], out)) {
+            context.kernels()
+                    .elementwise(
+                            "unary_f32_dense",
+                            out.numel(),
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i64(out.numel())
+                                    .pointer(denseAddress(x))
+                                    .pointer(denseAddress(out)));
+            return;
+        }
         context.kernels()
                 .elementwise(
                         "unary_f32",
@@ -236,22 +248,71 @@ public final class CudaBackend implements Backend {
                                     .pointer(pointer(out))
                                     .view(v[2]));
         } else if (!op.isComparison() && a.dtype() == DType.F32 && b.dtype() == DType.F32 && out.dtype() == DType.F32) {
-            context.kernels()
-                    .elementwise(
-                            "binary_f32",
-                            out.numel(),
-                            new Launch()
-                                    .i32(op.ordinal())
-                                    .i64(out.numel())
-                                    .pointer(pointer(a))
-                                    .view(v[0])
-                                    .pointer(pointer(b))
-                                    .view(v[1])
-                                    .pointer(pointer(out))
-                                    .view(v[2]));
+            binaryF32(op, a, b, out, v);
         } else {
             fallback.run(out, h -> h.cpu().binary(op, h.in(0), h.in(1), h.out()), a, b);
         }
+    }
+
+    /** F32 arithmetic: the dense kernel, the row-broadcast kernel, or the general strided one. */
+    private void binaryF32(BinaryOp op, Tensor a, Tensor b, Tensor out, CudaView[] v) {
+        long n = out.numel();
+        if (dense16(v[0], a) && dense16(v[1], b) && dense16(v[2], out)) {
+            context.kernels()
+                    .elementwise(
+                            "binary_f32_dense",
+                            n,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i64(n)
+                                    .pointer(denseAddress(a))
+                                    .pointer(denseAddress(b))
+                                    .pointer(denseAddress(out)));
+            return;
+        }
+        int rank = v[2].shape().length;
+        int cols = rank == 0 ? 1 : v[2].shape()[rank - 1];
+        if (cols % 4 == 0
+                && v[0].rowBroadcast()
+                && v[1].rowBroadcast()
+                && v[2].rowBroadcast()
+                && v[2].columnStride() == 1) {
+            context.kernels()
+                    .elementwise(
+                            "binary_f32_rows",
+                            n / 4,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i64(n)
+                                    .i32(cols)
+                                    .pointer(denseAddress(a))
+                                    .i64(v[0].rowStride())
+                                    .i32(v[0].columnStride())
+                                    .pointer(denseAddress(b))
+                                    .i64(v[1].rowStride())
+                                    .i32(v[1].columnStride())
+                                    .pointer(denseAddress(out))
+                                    .i64(v[2].rowStride()));
+            return;
+        }
+        context.kernels()
+                .elementwise(
+                        "binary_f32",
+                        n,
+                        new Launch()
+                                .i32(op.ordinal())
+                                .i64(n)
+                                .pointer(pointer(a))
+                                .view(v[0])
+                                .pointer(pointer(b))
+                                .view(v[1])
+                                .pointer(pointer(out))
+                                .view(v[2]));
+    }
+
+    /** A walk view that is dense and starts 16-byte aligned (float4 loads). */
+    private static boolean dense16(CudaView view, Tensor t) {
+        return view.dense() && denseAddress(t) % 16 == 0;
     }
 
     @Override

@@ -31,6 +31,27 @@ record CudaView(long offset, long[] strides, int[] shape) {
         return true;
     }
 
+    /**
+     * Rank 1 or 2 with a last-dim stride of 1 or 0 and rows starting on 16-byte boundaries (offset and
+     * row stride multiples of 4 floats): a row, or one value broadcast along it.
+     */
+    boolean rowBroadcast() {
+        return (shape.length == 1 || shape.length == 2)
+                && (columnStride() == 0 || columnStride() == 1)
+                && rowStride() % 4 == 0
+                && offset % 4 == 0;
+    }
+
+    /** Stride of the last dim (the row's). */
+    int columnStride() {
+        return (int) strides[shape.length - 1];
+    }
+
+    /** Stride between rows; 0 for a single row. */
+    long rowStride() {
+        return shape.length == 2 ? strides[0] : 0;
+    }
+
     /** The struct's bytes, in {@code arena}. */
     MemorySegment write(Arena arena) {
         if (shape.length > MAX_DIMS) {

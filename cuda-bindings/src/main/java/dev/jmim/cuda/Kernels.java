@@ -17,7 +17,10 @@ final class Kernels {
     /** Module of each kernel function. */
     private static final Map<String, String> MODULE_OF = Map.ofEntries(
             Map.entry("unary_f32", "elementwise"),
+            Map.entry("unary_f32_dense", "elementwise"),
             Map.entry("binary_f32", "elementwise"),
+            Map.entry("binary_f32_dense", "elementwise"),
+            Map.entry("binary_f32_rows", "elementwise"),
             Map.entry("compare", "elementwise"),
             Map.entry("where_any", "elementwise"),
             Map.entry("cast", "elementwise"),

@@ -79,6 +79,7 @@ class CudaBackendTest {
                 }
                 Function<Tensor, Tensor> view = randomView(r, shape);
                 compareClose(x, t -> unary(op, view.apply(t)), 4, 1e-6, op.toString());
+                compareExact(x, t -> view.apply(t).mul(-0.5).add(2.0), "scalar mul, add " + describe(shape));
             }
         }
     }
