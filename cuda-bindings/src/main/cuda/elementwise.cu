@@ -181,6 +181,22 @@ extern "C" __global__ void cast(long long n, int from, const void* x, View xv, i
     });
 }
 
+// out (rows × cols, dense) = the transpose of a dense cols × rows matrix of 4-byte elements, through
+// 32×32 tiles in shared memory so that both the reads and the writes are coalesced.
+extern "C" __global__ void transpose_4byte(int rows, int cols, const uint32_t* x, uint32_t* out) {
+    __shared__ uint32_t tile[32][33];  // one column of padding: no bank conflicts
+    int r0 = blockIdx.y * 32, c0 = blockIdx.x * 32;
+    for (int i = threadIdx.y; i < 32; i += blockDim.y) {
+        int c = c0 + i, r = r0 + threadIdx.x;
+        if (c < cols && r < rows) tile[i][threadIdx.x] = x[(long long)c * rows + r];
+    }
+    __syncthreads();
+    for (int i = threadIdx.y; i < 32; i += blockDim.y) {
+        int r = r0 + i, c = c0 + threadIdx.x;
+        if (r < rows && c < cols) out[(long long)r * cols + c] = tile[threadIdx.x][i];
+    }
+}
+
 // Every element of the view set to value (as_long is value's Java (long) cast, used by integer dtypes).
 extern "C" __global__ void fill(long long n, int type, double value, long long as_long, void* out, View ov) {
     for_each_index(n, [&](auto i) {

@@ -134,12 +134,15 @@ extern "C" __global__ void argmax_rows(int type, long long outputs, long long in
     if (lane == 0) out[o] = at;
 }
 
-// exp(x − m) for a float x and a double m ≥ x: expf of the float part of the exact difference, times
-// exp of the remainder (≈ 1 + lo, |lo| ≤ 2⁻²⁴·|x − m|), so the float exp costs no accuracy.
-__device__ __forceinline__ double exp_shifted(float x, double m) {
-    double d = (double)x - m;
-    float hi = (float)d;
-    return (double)expf(hi) * (1.0 + (d - (double)hi));
+// exp(x − m) for floats x ≤ m in float arithmetic only: the difference split exactly into s + err
+// (Knuth's two-sum), expf(s) corrected by its first-order factor (1 + err), so rounding the difference
+// costs no accuracy (expf is within 2 ulps; the result within 3).
+__device__ __forceinline__ float exp_shifted(float x, float m) {
+    float s = x - m;
+    float b = s - x;
+    float err = (x - (s - b)) + (-m - b);
+    float e = expf(s);
+    return fmaf(e, err, e);
 }
 
 // A warp's row of n ≤ 32·R floats held in registers: lane l keeps elements l, l + 32, ... (loaded once,
@@ -164,17 +167,18 @@ extern "C" __global__ void softmax_rows(int log, long long rows, long long n, co
     int lane = threadIdx.x % 32;
     const float* row = x + r * n;
     float* dst = out + r * n;
-    double m = -INFINITY, s = 0;
+    float m = -INFINITY;
+    double s = 0;
     if (n <= 1024) {
         WarpRow<32> w;
         w.load(row, n, lane);
 #pragma unroll
-        for (int t = 0; t < 32; t++) if (lane + 32 * t < n) m = java_max(m, (double)w.v[t]);
-        m = warp_combine(m, Max());
+        for (int t = 0; t < 32; t++) if (lane + 32 * t < n) m = java_max(m, w.v[t]);
+        m = (float)warp_combine((double)m, Max());
 #pragma unroll
         for (int t = 0; t < 32; t++) if (lane + 32 * t < n) s += exp_shifted(w.v[t], m);
         s = warp_combine(s, Add());
-        double shift = m + ::log(s), inv = 1.0 / s;
+        double shift = (double)m + ::log(s), inv = 1.0 / s;
 #pragma unroll
         for (int t = 0; t < 32; t++) {
             long long j = lane + 32 * t;
@@ -183,13 +187,13 @@ extern "C" __global__ void softmax_rows(int log, long long rows, long long n, co
         return;
     }
 #pragma unroll 8
-    for (long long j = lane; j < n; j += 32) m = java_max(m, (double)row[j]);
-    m = warp_combine(m, Max());
+    for (long long j = lane; j < n; j += 32) m = java_max(m, row[j]);
+    m = (float)warp_combine((double)m, Max());
 #pragma unroll 8
     for (long long j = lane; j < n; j += 32) s += exp_shifted(row[j], m);
     s = warp_combine(s, Add());
     if (log) {
-        double shift = m + ::log(s);
+        double shift = (double)m + ::log(s);
         for (long long j = lane; j < n; j += 32) dst[j] = (float)((double)row[j] - shift);
     } else {
         double inv = 1.0 / s;

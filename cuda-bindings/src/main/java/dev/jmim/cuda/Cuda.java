@@ -245,6 +245,7 @@ public final class Cuda {
             long gridX,
             int gridY,
             int blockX,
+            int blockY,
             int sharedBytes,
             MemorySegment stream,
             MemorySegment parameters) {
@@ -255,7 +256,7 @@ public final class Cuda {
                         gridY,
                         1,
                         blockX,
-                        1,
+                        blockY,
                         1,
                         sharedBytes,
                         stream,

@@ -164,6 +164,20 @@ public final class CudaBackend implements Backend {
             }
             return;
         }
+        if (x.dtype() == out.dtype() && x.dtype().byteSize() == 4 && v[1].dense() && transposed(v[0])) {
+            int rows = v[1].shape()[0], cols = v[1].shape()[1];
+            context.kernels()
+                    .tiles(
+                            "transpose_4byte",
+                            rows,
+                            cols,
+                            new Launch()
+                                    .i32(rows)
+                                    .i32(cols)
+                                    .pointer(denseAddress(x))
+                                    .pointer(denseAddress(out)));
+            return;
+        }
         context.kernels()
                 .elementwise(
                         "cast",
@@ -308,6 +322,11 @@ public final class CudaBackend implements Backend {
                                 .view(v[1])
                                 .pointer(pointer(out))
                                 .view(v[2]));
+    }
+
+    /** A rank-2 walk [R, C] over a dense C × R matrix: the transpose of a contiguous tensor. */
+    private static boolean transposed(CudaView view) {
+        return view.shape().length == 2 && view.strides()[0] == 1 && view.strides()[1] == view.shape()[0];
     }
 
     /** A walk view that is dense and starts 16-byte aligned (float4 loads). */

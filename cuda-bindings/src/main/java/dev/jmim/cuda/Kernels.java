@@ -25,6 +25,7 @@ final class Kernels {
             Map.entry("where_any", "elementwise"),
             Map.entry("cast", "elementwise"),
             Map.entry("fill", "elementwise"),
+            Map.entry("transpose_4byte", "elementwise"),
             Map.entry("reduce_warp_rows", "reduce"),
             Map.entry("reduce_block_rows", "reduce"),
             Map.entry("reduce_columns", "reduce"),
@@ -94,10 +95,19 @@ final class Kernels {
         launch(name, blocksX, blocksY, 256, arguments);
     }
 
+    /** 32×32 tiles of a rows × cols matrix, a block of 32×8 threads each. */
+    void tiles(String name, int rows, int cols, Launch arguments) {
+        launch(name, (cols + 31) / 32, (rows + 31) / 32, 32, 8, arguments);
+    }
+
     private void launch(String name, long blocksX, int blocksY, int threads, Launch arguments) {
+        launch(name, blocksX, blocksY, threads, 1, arguments);
+    }
+
+    private void launch(String name, long blocksX, int blocksY, int threadsX, int threadsY, Launch arguments) {
         MemorySegment function = functions.computeIfAbsent(name, this::lookUp);
         try (arguments) {
-            Cuda.launch(function, name, blocksX, blocksY, threads, 0, stream, arguments.parameters());
+            Cuda.launch(function, name, blocksX, blocksY, threadsX, threadsY, 0, stream, arguments.parameters());
         }
     }
 
