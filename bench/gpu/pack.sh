@@ -6,13 +6,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$root/tools/env.sh"
 cd "$root"
-mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl mae -am package
+mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl mae,bench -am package
 mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl cuda-bindings -am test-compile
 junit="$(grep -m1 -o '<junit.version>[^<]*' pom.xml | cut -d'>' -f2)"
 dist="$root/dist"
 rm -rf "$dist"
 mkdir -p "$dist/lib" "$dist/test-lib"
-cp mae/target/jmim-mae.jar mae/target/lib/*.jar "$dist/lib/"
+cp mae/target/jmim-mae.jar mae/target/lib/*.jar bench/target/jmim-bench-*-SNAPSHOT.jar "$dist/lib/"
 cp -r cuda-bindings/target/test-classes "$dist/test-classes"
 mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
   -DoutputDirectory="$dist/test-lib"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs on a machine with an NVIDIA driver and no Java, from the repository root, after pack.sh's dist/
-# was carried there: the GPU test suite, `jmim bench gpu`, and PyTorch's figures for the same list.
+# was carried there: the GPU test suite, GpuBench, and PyTorch's figures for the same list.
 # Writes its logs into the folder given as $1 (default: bench/results).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -14,5 +14,5 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 (cd "$root/cuda-bindings" && "${java[@]}" -jar "$dist"/test-lib/junit-platform-console-standalone-*.jar \
   execute --class-path "$classpath" --select-package dev.jmim.cuda --details=tree --disable-banner --disable-ansi-colors) \
   2>&1 | tee "$out/gpu-tests.txt"
-"${java[@]}" -cp "$classpath" dev.jmim.mae.cli.Jmim bench gpu 2>&1 | tee "$out/gpu-bench-jmim.txt"
+"${java[@]}" -cp "$classpath" dev.jmim.bench.GpuBench 2>&1 | tee "$out/gpu-bench-jmim.txt"
 python3 "$root/bench/gpu/torch_peers.py" 2>&1 | tee "$out/gpu-bench-torch.txt"

@@ -63,6 +63,11 @@ public final class Cublas {
         check(cublasSetStream_v2(handle, stream), "cublasSetStream_v2");
     }
 
+    /** Gives the handle {@code bytes} of device memory at {@code workspace} for its kernels' scratch. */
+    public static void setWorkspace(MemorySegment handle, long workspace, long bytes) {
+        check(cublasSetWorkspace_v2(handle, MemorySegment.ofAddress(workspace), bytes), "cublasSetWorkspace_v2");
+    }
+
     /**
      * Column-major {@code C[m×n] = op(A)[m×k] · op(B)[k×n]} for {@code batch} matrices spaced by the
      * given element strides (0 repeats one matrix). A, B and C are device pointers; C is fp32.

@@ -1,4 +1,4 @@
-package dev.jmim.mae.cli;
+package dev.jmim.bench;
 
 import dev.jmim.cuda.Cublas;
 import dev.jmim.cuda.CudaBackend;
@@ -13,18 +13,22 @@ import dev.jmim.tensor.random.Generator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code jmim bench gpu}: the CUDA backend on one GPU, timed with CUDA events (median of several
+ * The CUDA backend on one GPU, timed with CUDA events (median of several
  * timed batches after a warm-up). GEMMs through cuBLAS at fp32, TF32 and bf16 as TFLOP/s; then a
  * device-to-device copy as the bandwidth ceiling and each memory-bound kernel as GB/s of the bytes it
  * must move and as a share of that ceiling. Outputs are allocated once, so kernels are timed without
  * allocation. {@code bench/gpu/torch_peers.py} prints PyTorch's figures for the same list.
  */
-@Command(name = "gpu", description = "CUDA backend: cuBLAS GEMMs and memory-bound kernels, timed with CUDA events.")
-final class GpuBench implements Callable<Integer> {
+@Command(
+        name = "GpuBench",
+        mixinStandardHelpOptions = true,
+        description = "CUDA backend: cuBLAS GEMMs and memory-bound kernels, timed with CUDA events.")
+public final class GpuBench implements Callable<Integer> {
     @Option(
             names = "--elements",
             defaultValue = "67108864",
@@ -48,11 +52,24 @@ final class GpuBench implements Callable<Integer> {
             new Gemm(12608, 768, 3072),
             new Gemm(12608, 3072, 768));
 
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new GpuBench())
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    System.err.println("GpuBench: " + e.getMessage()); // one line: no GPU, bad option, ...
+                    return 1;
+                })
+                .execute(args));
+    }
+
     @Override
     public Integer call() {
-        if (elements < 1024 || elements % 1024 != 0 || repeats < 1 || !List.of("all", "gemm", "memory").contains(part)) {
+        if (elements < 1024
+                || elements % 1024 != 0
+                || repeats < 1
+                || !List.of("all", "gemm", "memory").contains(part)) {
             throw new IllegalArgumentException("--elements must be a positive multiple of 1024, --repeats >= 1 and"
-                    + " --part all, gemm or memory; got elements=" + elements + " repeats=" + repeats + " part=" + part);
+                    + " --part all, gemm or memory; got elements=" + elements + " repeats=" + repeats + " part="
+                    + part);
         }
         Device gpu = Device.cuda(0);
         CudaBackend cuda = (CudaBackend) Backends.forDevice(gpu);
