@@ -51,14 +51,6 @@ public final class Cublas {
         }
     }
 
-    public static int version(MemorySegment handle) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
-            check(cublasGetVersion_v2(handle, out), "cublasGetVersion_v2");
-            return out.get(ValueLayout.JAVA_INT, 0);
-        }
-    }
-
     public static void setStream(MemorySegment handle, MemorySegment stream) {
         check(cublasSetStream_v2(handle, stream), "cublasSetStream_v2");
     }
@@ -149,9 +141,5 @@ public final class Cublas {
                         "cublasGemmStridedBatchedEx");
             }
         }
-    }
-
-    public static void destroy(MemorySegment handle) {
-        check(cublasDestroy_v2(handle), "cublasDestroy_v2");
     }
 }

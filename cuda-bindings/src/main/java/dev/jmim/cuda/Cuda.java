@@ -85,14 +85,6 @@ public final class Cuda {
         }
     }
 
-    public static long totalMemory(int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
-            check(cuDeviceTotalMem_v2(out, device), "cuDeviceTotalMem_v2");
-            return out.get(ValueLayout.JAVA_LONG, 0);
-        }
-    }
-
     /** The device's primary context (shared with cuBLAS and cuFFT), retained. */
     public static MemorySegment retainPrimaryContext(int device) {
         try (Arena arena = Arena.ofConfined()) {
@@ -145,16 +137,6 @@ public final class Cuda {
         check(cuEventDestroy_v2(event), "cuEventDestroy_v2");
     }
 
-    /** Free and total bytes of the current context's device. */
-    public static long[] memoryInfo() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
-            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
-            check(cuMemGetInfo_v2(free, total), "cuMemGetInfo_v2");
-            return new long[] {free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0)};
-        }
-    }
-
     public static MemorySegment defaultMemoryPool(int device) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -199,10 +181,6 @@ public final class Cuda {
             check(cuMemHostAlloc(out, bytes, CU_MEMHOSTALLOC_PORTABLE()), "cuMemHostAlloc");
             return out.get(ValueLayout.ADDRESS, 0).reinterpret(bytes);
         }
-    }
-
-    public static void freePinned(MemorySegment pinned) {
-        check(cuMemFreeHost(pinned), "cuMemFreeHost");
     }
 
     public static void copyToDevice(long target, MemorySegment source, long bytes, MemorySegment stream) {

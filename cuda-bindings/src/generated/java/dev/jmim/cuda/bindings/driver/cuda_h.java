@@ -143,15 +143,6 @@ public class cuda_h extends cuda_h$shared {
     public static int CUDA_SUCCESS() {
         return CUDA_SUCCESS;
     }
-    private static final int CUDA_ERROR_NOT_INITIALIZED = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum cudaError_enum.CUDA_ERROR_NOT_INITIALIZED = 3
-     * }
-     */
-    public static int CUDA_ERROR_NOT_INITIALIZED() {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
     private static final int CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = (int)4L;
     /**
      * {@snippet lang=c :
@@ -178,67 +169,6 @@ public class cuda_h extends cuda_h$shared {
      */
     public static int CU_MEMPOOL_ATTR_USED_MEM_CURRENT() {
         return CU_MEMPOOL_ATTR_USED_MEM_CURRENT;
-    }
-
-    private static class cuGetErrorString {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_INT,
-            cuda_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuGetErrorString");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuGetErrorString(CUresult error, const char **pStr)
-     * }
-     */
-    public static FunctionDescriptor cuGetErrorString$descriptor() {
-        return cuGetErrorString.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuGetErrorString(CUresult error, const char **pStr)
-     * }
-     */
-    public static MethodHandle cuGetErrorString$handle() {
-        return cuGetErrorString.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuGetErrorString(CUresult error, const char **pStr)
-     * }
-     */
-    public static MemorySegment cuGetErrorString$address() {
-        return cuGetErrorString.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuGetErrorString(CUresult error, const char **pStr)
-     * }
-     */
-    public static int cuGetErrorString(int error, MemorySegment pStr) {
-        var mh$ = cuGetErrorString.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuGetErrorString", error, pStr);
-            }
-            return (int)mh$.invokeExact(error, pStr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
     }
 
     private static class cuGetErrorName {
@@ -605,67 +535,6 @@ public class cuda_h extends cuda_h$shared {
         }
     }
 
-    private static class cuDeviceTotalMem_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_POINTER,
-            cuda_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuDeviceTotalMem_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
-     * }
-     */
-    public static FunctionDescriptor cuDeviceTotalMem_v2$descriptor() {
-        return cuDeviceTotalMem_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
-     * }
-     */
-    public static MethodHandle cuDeviceTotalMem_v2$handle() {
-        return cuDeviceTotalMem_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
-     * }
-     */
-    public static MemorySegment cuDeviceTotalMem_v2$address() {
-        return cuDeviceTotalMem_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
-     * }
-     */
-    public static int cuDeviceTotalMem_v2(MemorySegment bytes, int dev) {
-        var mh$ = cuDeviceTotalMem_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuDeviceTotalMem_v2", bytes, dev);
-            }
-            return (int)mh$.invokeExact(bytes, dev);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class cuDeviceGetAttribute {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cuda_h.C_INT,
@@ -850,66 +719,6 @@ public class cuda_h extends cuda_h$shared {
         }
     }
 
-    private static class cuDevicePrimaryCtxRelease_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuDevicePrimaryCtxRelease_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
-     * }
-     */
-    public static FunctionDescriptor cuDevicePrimaryCtxRelease_v2$descriptor() {
-        return cuDevicePrimaryCtxRelease_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
-     * }
-     */
-    public static MethodHandle cuDevicePrimaryCtxRelease_v2$handle() {
-        return cuDevicePrimaryCtxRelease_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
-     * }
-     */
-    public static MemorySegment cuDevicePrimaryCtxRelease_v2$address() {
-        return cuDevicePrimaryCtxRelease_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
-     * }
-     */
-    public static int cuDevicePrimaryCtxRelease_v2(int dev) {
-        var mh$ = cuDevicePrimaryCtxRelease_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuDevicePrimaryCtxRelease_v2", dev);
-            }
-            return (int)mh$.invokeExact(dev);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class cuCtxSetCurrent {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cuda_h.C_INT,
@@ -963,64 +772,6 @@ public class cuda_h extends cuda_h$shared {
                 traceDowncall("cuCtxSetCurrent", ctx);
             }
             return (int)mh$.invokeExact(ctx);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class cuCtxSynchronize {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuCtxSynchronize");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuCtxSynchronize()
-     * }
-     */
-    public static FunctionDescriptor cuCtxSynchronize$descriptor() {
-        return cuCtxSynchronize.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuCtxSynchronize()
-     * }
-     */
-    public static MethodHandle cuCtxSynchronize$handle() {
-        return cuCtxSynchronize.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuCtxSynchronize()
-     * }
-     */
-    public static MemorySegment cuCtxSynchronize$address() {
-        return cuCtxSynchronize.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuCtxSynchronize()
-     * }
-     */
-    public static int cuCtxSynchronize() {
-        var mh$ = cuCtxSynchronize.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuCtxSynchronize");
-            }
-            return (int)mh$.invokeExact();
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -1089,66 +840,6 @@ public class cuda_h extends cuda_h$shared {
         }
     }
 
-    private static class cuModuleUnload {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuModuleUnload");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuModuleUnload(CUmodule hmod)
-     * }
-     */
-    public static FunctionDescriptor cuModuleUnload$descriptor() {
-        return cuModuleUnload.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuModuleUnload(CUmodule hmod)
-     * }
-     */
-    public static MethodHandle cuModuleUnload$handle() {
-        return cuModuleUnload.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuModuleUnload(CUmodule hmod)
-     * }
-     */
-    public static MemorySegment cuModuleUnload$address() {
-        return cuModuleUnload.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuModuleUnload(CUmodule hmod)
-     * }
-     */
-    public static int cuModuleUnload(MemorySegment hmod) {
-        var mh$ = cuModuleUnload.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuModuleUnload", hmod);
-            }
-            return (int)mh$.invokeExact(hmod);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class cuModuleGetFunction {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cuda_h.C_INT,
@@ -1204,127 +895,6 @@ public class cuda_h extends cuda_h$shared {
                 traceDowncall("cuModuleGetFunction", hfunc, hmod, name);
             }
             return (int)mh$.invokeExact(hfunc, hmod, name);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class cuMemGetInfo_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_POINTER,
-            cuda_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuMemGetInfo_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuMemGetInfo_v2(size_t *free, size_t *total)
-     * }
-     */
-    public static FunctionDescriptor cuMemGetInfo_v2$descriptor() {
-        return cuMemGetInfo_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuMemGetInfo_v2(size_t *free, size_t *total)
-     * }
-     */
-    public static MethodHandle cuMemGetInfo_v2$handle() {
-        return cuMemGetInfo_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuMemGetInfo_v2(size_t *free, size_t *total)
-     * }
-     */
-    public static MemorySegment cuMemGetInfo_v2$address() {
-        return cuMemGetInfo_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuMemGetInfo_v2(size_t *free, size_t *total)
-     * }
-     */
-    public static int cuMemGetInfo_v2(MemorySegment free, MemorySegment total) {
-        var mh$ = cuMemGetInfo_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuMemGetInfo_v2", free, total);
-            }
-            return (int)mh$.invokeExact(free, total);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class cuMemFreeHost {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuMemFreeHost");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuMemFreeHost(void *p)
-     * }
-     */
-    public static FunctionDescriptor cuMemFreeHost$descriptor() {
-        return cuMemFreeHost.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuMemFreeHost(void *p)
-     * }
-     */
-    public static MethodHandle cuMemFreeHost$handle() {
-        return cuMemFreeHost.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuMemFreeHost(void *p)
-     * }
-     */
-    public static MemorySegment cuMemFreeHost$address() {
-        return cuMemFreeHost.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuMemFreeHost(void *p)
-     * }
-     */
-    public static int cuMemFreeHost(MemorySegment p) {
-        var mh$ = cuMemFreeHost.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuMemFreeHost", p);
-            }
-            return (int)mh$.invokeExact(p);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -2005,66 +1575,6 @@ public class cuda_h extends cuda_h$shared {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("cuStreamSynchronize", hStream);
-            }
-            return (int)mh$.invokeExact(hStream);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class cuStreamDestroy_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            cuda_h.C_INT,
-            cuda_h.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuStreamDestroy_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * CUresult cuStreamDestroy_v2(CUstream hStream)
-     * }
-     */
-    public static FunctionDescriptor cuStreamDestroy_v2$descriptor() {
-        return cuStreamDestroy_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * CUresult cuStreamDestroy_v2(CUstream hStream)
-     * }
-     */
-    public static MethodHandle cuStreamDestroy_v2$handle() {
-        return cuStreamDestroy_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * CUresult cuStreamDestroy_v2(CUstream hStream)
-     * }
-     */
-    public static MemorySegment cuStreamDestroy_v2$address() {
-        return cuStreamDestroy_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * CUresult cuStreamDestroy_v2(CUstream hStream)
-     * }
-     */
-    public static int cuStreamDestroy_v2(MemorySegment hStream) {
-        var mh$ = cuStreamDestroy_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cuStreamDestroy_v2", hStream);
             }
             return (int)mh$.invokeExact(hStream);
         } catch (Error | RuntimeException ex) {
