@@ -2,6 +2,7 @@ package dev.jmim.mae.cli;
 
 import dev.jmim.mae.data.Augment;
 import dev.jmim.mae.data.Dataset;
+import dev.jmim.mae.data.FashionMnist;
 import dev.jmim.mae.data.ImageFolder;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.data.SyntheticShapes;
@@ -36,7 +37,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             defaultValue = "synthetic",
-            description = "'synthetic' (built-in shapes) or an image folder (default ${DEFAULT-VALUE})")
+            description = "'synthetic' (built-in shapes), 'fashion-mnist' (its training split, from Debian's"
+                    + " dataset-fashion-mnist) or an image folder (default ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--images", defaultValue = "2048", description = "synthetic images (default ${DEFAULT-VALUE})")
@@ -108,9 +110,13 @@ final class PretrainCommand implements Callable<Integer> {
         }
         MaeConfig config = MaeConfig.named(modelName, !noNormPix);
         PrintStream log = System.out;
-        Dataset dataset = data.equals("synthetic")
-                ? new SyntheticShapes(images, config.imgSize() + config.imgSize() / 4, seed)
-                : ImageFolder.open(Path.of(data), log);
+        Dataset dataset =
+                switch (data) {
+                    case "synthetic" -> new SyntheticShapes(images, config.imgSize() + config.imgSize() / 4, seed);
+                    case "fashion-mnist" ->
+                        FashionMnist.open(Path.of(FashionMnist.DEBIAN_FOLDER), FashionMnist.Split.TRAIN);
+                    default -> ImageFolder.open(Path.of(data), log);
+                };
         Path folder = out != null ? out : Path.of("runs", preset + "-" + modelName);
         Pretrainer.Settings settings = new Pretrainer.Settings(
                 config,

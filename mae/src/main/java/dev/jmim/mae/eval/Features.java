@@ -1,0 +1,107 @@
+package dev.jmim.mae.eval;
+
+import dev.jmim.autograd.Autograd;
+import dev.jmim.mae.data.Augment;
+import dev.jmim.mae.data.BatchLoader;
+import dev.jmim.mae.data.Dataset;
+import dev.jmim.mae.data.RgbImage;
+import dev.jmim.mae.model.MaskedAutoencoder;
+import dev.jmim.tensor.Scope;
+import dev.jmim.tensor.Tensor;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Frozen features of labelled images, for the linear probe and kNN: the encoder's class token (all
+ * patches visible, images resized to the model's size and normalised as in pretraining), or the raw
+ * pixels (the baseline every representation must beat).
+ */
+public final class Features {
+    private static final int BATCH = 128;
+
+    private Features() {}
+
+    /** Features [N, D] and labels of some images of a dataset. */
+    public record Set(Tensor values, int[] labels) {
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    /**
+     * {@code limit} images of the dataset (all when limit is 0 or at least its size), a seeded random
+     * choice otherwise, so that a limit on a class-sorted folder still sees every class.
+     */
+    public static int[] choose(Dataset data, int limit, long seed) {
+        int n = data.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (limit <= 0 || limit >= n) {
+            return order;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < limit; i++) { // partial Fisher–Yates
+            int j = i + random.nextInt(n - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] chosen = Arrays.copyOf(order, limit);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** The class token of the encoder's last layer (after its norm), no patch masked. */
+    public static Set encoder(MaskedAutoencoder model, Dataset data, int[] indices) throws IOException {
+        model.train(false);
+        int size = model.config().imgSize();
+        int dim = model.config().dim();
+        int patches = (size / model.config().patch()) * (size / model.config().patch());
+        float[] out = new float[indices.length * dim];
+        int[] labels = new int[indices.length];
+        for (int start = 0; start < indices.length; start += BATCH) {
+            int n = Math.min(BATCH, indices.length - start);
+            float[] batch = new float[n * 3 * size * size];
+            for (int i = 0; i < n; i++) {
+                RgbImage image = resized(data.get(indices[start + i]), size);
+                labels[start + i] = image.label();
+                BatchLoader.normalize(image, batch, i * 3 * size * size);
+            }
+            try (Scope _ = Scope.open();
+                    var _ = Autograd.noGrad()) {
+                Tensor images = Tensor.of(batch, n, 3, size, size);
+                Tensor latent =
+                        model.encode(images, 0.0, Tensor.zeros(n, patches)).latent();
+                float[] cls = latent.select(1, 0).contiguous().toFloatArray();
+                System.arraycopy(cls, 0, out, start * dim, cls.length);
+            }
+        }
+        return new Set(Tensor.of(out, indices.length, dim), labels);
+    }
+
+    /** The pixels in [0, 1], resized to {@code size}, all channels, as one row per image. */
+    public static Set pixels(Dataset data, int[] indices, int size) throws IOException {
+        int dim = 3 * size * size;
+        float[] out = new float[indices.length * dim];
+        int[] labels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            RgbImage image = resized(data.get(indices[i]), size);
+            labels[i] = image.label();
+            System.arraycopy(image.pixels(), 0, out, i * dim, dim);
+        }
+        return new Set(Tensor.of(out, indices.length, dim), labels);
+    }
+
+    private static RgbImage resized(RgbImage image, int size) {
+        if (image.label() < 0) {
+            throw new IllegalArgumentException("an image without a label cannot be probed: give an image folder"
+                    + " with one subfolder per class");
+        }
+        return image.height() == size && image.width() == size
+                ? image
+                : Augment.resize(size).apply(image, null);
+    }
+}
