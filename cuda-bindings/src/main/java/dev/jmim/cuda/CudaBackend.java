@@ -104,7 +104,7 @@ public final class CudaBackend implements Backend {
 
     /**
      * {@code out = a · b} at a chosen precision: F32 inputs for FP32 and TF32, BF16 inputs for BF16;
-     * out is F32, contiguous, [..., M, N]. The entry point that autocast and the GEMM bench use.
+     * out is F32, contiguous, [..., M, N]. The GPU bench calls it; autocast is not written yet.
      */
     public synchronized void matmul(Tensor a, Tensor b, Tensor out, Cublas.Precision precision) {
         DType input = precision == Cublas.Precision.BF16 ? DType.BF16 : DType.F32;
