@@ -107,6 +107,7 @@ final class ProbeCommand implements Callable<Integer> {
                     + " got " + trainLimit + ", " + testLimit + ", " + pixelSize);
         }
         LinearProbe.Settings settings = new LinearProbe.Settings(epochs, batch, lr, seed);
+        MaskedAutoencoder model = encoder.pixels ? null : model(); // a bad checkpoint fails before data loads
         Dataset train = dataset(true, log);
         Dataset test = dataset(false, log);
         int classes = classes(train, test);
@@ -121,7 +122,6 @@ final class ProbeCommand implements Callable<Integer> {
             trainFeatures = Features.pixels(train, trainPick, pixelSize);
             testFeatures = Features.pixels(test, testPick, pixelSize);
         } else {
-            MaskedAutoencoder model = model();
             what = (encoder.checkpoint != null
                             ? "encoder of " + encoder.checkpoint
                             : "randomly initialised " + encoder.randomInit + " encoder")
@@ -152,7 +152,7 @@ final class ProbeCommand implements Callable<Integer> {
         Path folder = Path.of(data, training ? "train" : "test");
         if (!Files.isDirectory(folder)) {
             throw new IOException(
-                    "no folder " + folder + ": --data needs train/ and test/, each with one subfolder" + " per class");
+                    "no folder " + folder + ": --data needs train/ and test/, each with one subfolder per class");
         }
         return ImageFolder.open(folder, log);
     }
