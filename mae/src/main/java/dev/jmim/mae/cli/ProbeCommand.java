@@ -8,15 +8,11 @@ import dev.jmim.mae.eval.LinearProbe;
 import dev.jmim.mae.eval.NearestNeighbours;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
-import dev.jmim.nn.Checkpoint;
-import dev.jmim.tensor.io.SafeTensors;
-import dev.jmim.tensor.io.SafeTensorsFile;
 import dev.jmim.tensor.random.Generator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -173,16 +169,6 @@ final class ProbeCommand implements Callable<Integer> {
         if (encoder.randomInit != null) {
             return new MaskedAutoencoder(MaeConfig.named(encoder.randomInit, true), new Generator(seed));
         }
-        Path checkpoint = encoder.checkpoint;
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new IOException("no such checkpoint: " + checkpoint);
-        }
-        Map<String, String> meta;
-        try (SafeTensorsFile file = SafeTensors.open(checkpoint)) {
-            meta = Map.copyOf(file.metadata());
-        }
-        MaskedAutoencoder model = new MaskedAutoencoder(MaeConfig.fromMetadata(meta), new Generator(0));
-        Checkpoint.load(checkpoint, model, null, false);
-        return model;
+        return MaskedAutoencoder.fromCheckpoint(encoder.checkpoint);
     }
 }

@@ -6,15 +6,9 @@ import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
 import dev.jmim.mae.train.Reconstructions;
-import dev.jmim.nn.Checkpoint;
-import dev.jmim.tensor.io.SafeTensors;
-import dev.jmim.tensor.io.SafeTensorsFile;
-import dev.jmim.tensor.random.Generator;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,21 +42,13 @@ final class ReconstructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new IOException("no such checkpoint: " + checkpoint);
-        }
-        Map<String, String> meta;
-        try (SafeTensorsFile file = SafeTensors.open(checkpoint)) {
-            meta = Map.copyOf(file.metadata());
-        }
-        MaeConfig config = MaeConfig.fromMetadata(meta);
+        MaskedAutoencoder model = MaskedAutoencoder.fromCheckpoint(checkpoint);
+        MaeConfig config = model.config();
         RgbImage picture = ImageFiles.read(image, -1);
         if (picture.height() < config.patch() || picture.width() < config.patch()) {
             throw new IllegalArgumentException("image " + image + " is " + picture.height() + "×" + picture.width()
                     + " px, smaller than one " + config.patch() + "-px patch");
         }
-        MaskedAutoencoder model = new MaskedAutoencoder(config, new Generator(0));
-        Checkpoint.load(checkpoint, model, null, false);
         RgbImage sized = Augment.resize(config.imgSize()).apply(picture, null);
         Reconstructions.grid(model, List.of(sized), maskRatio, seed, out);
         System.out.printf(

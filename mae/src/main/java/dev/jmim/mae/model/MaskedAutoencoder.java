@@ -3,6 +3,7 @@ package dev.jmim.mae.model;
 import dev.jmim.mae.recipe.MaskedLoss;
 import dev.jmim.mae.recipe.PixelTarget;
 import dev.jmim.mae.recipe.RandomMasking;
+import dev.jmim.nn.Checkpoint;
 import dev.jmim.nn.Init;
 import dev.jmim.nn.Module;
 import dev.jmim.nn.ModuleList;
@@ -13,8 +14,14 @@ import dev.jmim.nn.layers.Linear;
 import dev.jmim.nn.layers.PatchEmbed;
 import dev.jmim.nn.layers.PosEmbed;
 import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.io.SafeTensors;
+import dev.jmim.tensor.io.SafeTensorsFile;
 import dev.jmim.tensor.random.Generator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The masked autoencoder of He et al. (2022), with the official code's parameter names, so its
@@ -61,6 +68,23 @@ public final class MaskedAutoencoder extends Module {
         this.decoderNorm = child("decoder_norm", new LayerNorm(c.decoderDim(), c.eps()));
         int pixels = c.patch() * c.patch() * c.inChans();
         this.decoderPred = child("decoder_pred", Linear.xavier(g, c.decoderDim(), pixels, true));
+    }
+
+    /**
+     * The model a {@code jmim pretrain} checkpoint holds: its config from the file's metadata, then
+     * its weights (strict names, any extra optimizer state ignored).
+     */
+    public static MaskedAutoencoder fromCheckpoint(Path checkpoint) throws IOException {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new IOException("no such checkpoint: " + checkpoint);
+        }
+        Map<String, String> meta;
+        try (SafeTensorsFile file = SafeTensors.open(checkpoint)) {
+            meta = Map.copyOf(file.metadata());
+        }
+        MaskedAutoencoder model = new MaskedAutoencoder(MaeConfig.fromMetadata(meta), new Generator(0));
+        Checkpoint.load(checkpoint, model, null, false);
+        return model;
     }
 
     public MaeConfig config() {
