@@ -713,8 +713,7 @@ public final class CudaBackend implements Backend {
                 .select(0, (int) position)
                 .to(DType.I64)
                 .toLongArray()[0];
-        return new IndexOutOfBoundsException(op + ": index " + value + " at position " + java.util.Arrays.toString(at)
-                + " is out of range for dim " + dim + " of size " + size);
+        return Shapes.indexOutOfRange(op, value, at, dim, size);
     }
 
     /** A device int64 set to -1, which kernels set to the first bad position they meet. */

@@ -63,6 +63,12 @@ public final class Shapes {
         }
     }
 
+    /** The error every backend gives when index {@code k}, at {@code position} of the index tensor, misses dim. */
+    public static IndexOutOfBoundsException indexOutOfRange(String op, long k, int[] position, int dim, int size) {
+        return new IndexOutOfBoundsException(op + ": index " + k + " at position " + Arrays.toString(position)
+                + " is out of range for dim " + dim + " of size " + size);
+    }
+
     public static String format(int[] shape) {
         return Arrays.toString(shape).replace(" ", "");
     }

@@ -470,8 +470,7 @@ public class NaiveBackend implements Backend {
     private static int checkedIndex(String op, Tensor index, int[] i, int dim, int size) {
         long k = getLong(segmentOf(index), index.dtype(), byteOffset(index, i));
         if (k < 0 || k >= size) {
-            throw new IndexOutOfBoundsException(op + ": index " + k + " at position " + java.util.Arrays.toString(i)
-                    + " is out of range for dim " + dim + " of size " + size);
+            throw Shapes.indexOutOfRange(op, k, i, dim, size);
         }
         return (int) k;
     }
