@@ -62,6 +62,7 @@ class PrimitiveGradCheckTest {
                 of("matmul", x -> x[0].matmul(x[1]), normal(2, 3), normal(3, 4)),
                 of("matmul of transposed views", x -> x[0].mT().matmul(x[1].mT()), normal(3, 2), normal(4, 3)),
                 of("batched matmul with broadcast", x -> x[0].matmul(x[1]), normal(2, 1, 2, 3), normal(3, 3, 2)),
+                of("batch @ one matrix (a Linear layer)", x -> x[0].matmul(x[1]), normal(2, 3, 4), normal(4, 2)),
                 of("matrix @ vector", x -> x[0].matmul(x[1]), normal(2, 3), normal(3)),
                 of("vector @ vector", x -> x[0].matmul(x[1]), normal(3), normal(3)),
                 of("gather", x -> x[0].gather(1, x[1]), normal(2, 4), idx),

@@ -135,6 +135,15 @@ final class Ops {
                 Arrays.copyOf(left.shapeView(), left.dim() - 2),
                 Arrays.copyOf(right.shapeView(), right.dim() - 2));
         DType dtype = DType.promote(a.dtype(), b.dtype());
+        if (left.dim() > 2 && Shapes.numel(Arrays.copyOf(right.shapeView(), right.dim() - 2)) == 1) {
+            // One matrix for the whole batch (a Linear layer): fold the batch into A's rows, so B is
+            // packed once and B's gradient is one GEMM over all rows instead of a product per batch
+            // element summed afterwards.
+            Tensor rows =
+                    matmul(cast(left, dtype).reshape(-1, k), cast(right, dtype).reshape(k, n));
+            Tensor out = rows.reshape(concat(batch, m, n));
+            return b.dim() == 1 ? out.squeeze(-1) : out;
+        }
         Tensor l = cast(left, dtype).expand(concat(batch, m, k));
         Tensor r = cast(right, dtype).expand(concat(batch, k, n));
         Tensor out = Tensor.empty(dtype, a.device(), concat(batch, m, n));

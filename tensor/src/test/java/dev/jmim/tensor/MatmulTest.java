@@ -80,6 +80,27 @@ class MatmulTest {
     }
 
     @Test
+    void oneMatrixForTheWholeBatchMatchesAProductPerBatchElement() {
+        Generator g = new Generator(3);
+        Tensor w = Tensor.randn(g, 4, 3).to(DType.F64);
+        Tensor contiguous = Tensor.randn(g, 2, 5, 4).to(DType.F64);
+        Tensor permuted = Tensor.randn(g, 5, 2, 4).to(DType.F64).permute(1, 0, 2);
+        for (Tensor a : new Tensor[] {contiguous, permuted}) {
+            Tensor c = a.matmul(w);
+            assertShape(new int[] {2, 5, 3}, c);
+            for (int i = 0; i < 2; i++) {
+                double[] expected = product(a.select(0, i).contiguous().toDoubleArray(), w.toDoubleArray(), 5, 4, 3);
+                assertValues(expected, c.select(0, i), 1e-14);
+            }
+        }
+        // B's leading 1s still broadcast into the result's rank; a vector B drops its dim
+        assertShape(new int[] {1, 1, 2, 5, 3}, contiguous.matmul(w.reshape(1, 1, 1, 4, 3)));
+        Tensor v = Tensor.randn(g, 4).to(DType.F64);
+        assertShape(new int[] {2, 5}, contiguous.matmul(v));
+        assertValues(contiguous.matmul(v.reshape(4, 1)).squeeze(-1).toDoubleArray(), contiguous.matmul(v), 0);
+    }
+
+    @Test
     void emptyInnerDimGivesZeros() {
         assertValues(new double[] {0, 0, 0, 0}, Tensor.zeros(2, 0).matmul(Tensor.zeros(0, 2)), 0);
     }

@@ -55,7 +55,7 @@ public final class Gemm {
         final float[] packedA = new float[KC * MC];
         final float[] packedB = new float[KC * NC];
         final float[] row = new float[Math.max(KC, Math.max(MC, NC))];
-        final MemorySegment edge = java.lang.foreign.Arena.ofAuto().allocate(MR * NR * 4L, 64);
+        final float[] tile = new float[MR * NR];
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -65,7 +65,7 @@ public final class Gemm {
         Workspace w = WORKSPACE.get();
         float[] packedA = w.packedA;
         float[] packedB = w.packedB;
-        MemorySegment edge = w.edge;
+        float[] tile = w.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -79,13 +79,8 @@ public final class Gemm {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            long cAt = cOffset + (long) (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(packedA, ir * kc, packedB, jr * kc, kc, c, cAt, ldc, accumulate);
-                            } else {
-                                edgeKernel(
-                                        packedA, ir * kc, packedB, jr * kc, kc, edge, c, cAt, ldc, mr, nr, accumulate);
-                            }
+                            kernel(packedA, ir * kc, packedB, jr * kc, kc, tile);
+                            storeTile(tile, c, cOffset + (long) (ic + ir) * ldc + jc + jr, ldc, mr, nr, accumulate);
                         }
                     }
                 }
@@ -161,9 +156,13 @@ public final class Gemm {
         }
     }
 
-    /** The 4×16 micro-kernel: C tile (+)= A panel · B panel over kc steps. */
-    private static void kernel(
-            float[] a, int aAt, float[] b, int bAt, int kc, MemorySegment c, long cAt, long ldc, boolean accumulate) {
+    /**
+     * The 4×16 micro-kernel: tile = A panel · B panel over kc steps. It touches only Java arrays and
+     * stays small: with the C update (a MemorySegment access per row) inside it, C2's node budget
+     * ran out during training and left the FMAs un-intrinsified (boxed vectors, 4× slower; see
+     * bench/NOTES.md).
+     */
+    private static void kernel(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -186,46 +185,39 @@ public final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c, cAt, c00, c01, accumulate);
-        store(c, cAt + ldc, c10, c11, accumulate);
-        store(c, cAt + 2 * ldc, c20, c21, accumulate);
-        store(c, cAt + 3 * ldc, c30, c31, accumulate);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 8);
+        c10.intoArray(tile, 16);
+        c11.intoArray(tile, 24);
+        c20.intoArray(tile, 32);
+        c21.intoArray(tile, 40);
+        c30.intoArray(tile, 48);
+        c31.intoArray(tile, 56);
     }
 
-    /** Each branch stores on its own: a vector reassigned in one branch would be boxed at the merge. */
-    private static void store(MemorySegment c, long at, FloatVector lo, FloatVector hi, boolean accumulate) {
-        long bytes = at * 4;
-        if (accumulate) {
-            lo.add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()))
-                    .intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
-            hi.add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()))
-                    .intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
-        } else {
-            lo.intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
-            hi.intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
-        }
-    }
-
-    /** A partial tile: the full kernel into a native scratch tile, then the valid mr×nr corner into C. */
-    private static void edgeKernel(
-            float[] a,
-            int aAt,
-            float[] b,
-            int bAt,
-            int kc,
-            MemorySegment tile,
-            MemorySegment c,
-            long cAt,
-            long ldc,
-            int mr,
-            int nr,
-            boolean accumulate) {
-        kernel(a, aAt, b, bAt, kc, tile, 0, NR, false);
+    /** C's mr×nr corner at cAt (+)= the tile; whole rows of 16 go through two vectors. */
+    private static void storeTile(
+            float[] tile, MemorySegment c, long cAt, long ldc, int mr, int nr, boolean accumulate) {
         for (int i = 0; i < mr; i++) {
-            for (int j = 0; j < nr; j++) {
-                long at = (cAt + i * ldc + j) * 4;
-                float v = tile.get(F, (i * NR + j) * 4L);
-                c.set(F, at, accumulate ? c.get(F, at) + v : v);
+            long bytes = (cAt + i * ldc) * 4;
+            if (nr == NR) {
+                FloatVector lo = FloatVector.fromArray(S, tile, i * NR);
+                FloatVector hi = FloatVector.fromArray(S, tile, i * NR + 8);
+                if (accumulate) {
+                    lo.add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()))
+                            .intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+                    hi.add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()))
+                            .intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+                } else {
+                    lo.intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+                    hi.intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    float v = tile[i * NR + j];
+                    long at = bytes + 4L * j;
+                    c.set(F, at, accumulate ? c.get(F, at) + v : v);
+                }
             }
         }
     }
