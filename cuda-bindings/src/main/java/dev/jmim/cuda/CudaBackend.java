@@ -1,5 +1,6 @@
 package dev.jmim.cuda;
 
+import dev.jmim.tensor.AdamwStep;
 import dev.jmim.tensor.Backend;
 import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
@@ -660,6 +661,12 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void argsort(Tensor x, boolean descending, Tensor out) {
         fallback.run(out, h -> h.cpu().argsort(h.in(0), descending, h.out()), x);
+    }
+
+    /** From the device's primitive kernels (the composite, same bits); a fused kernel is still to come. */
+    @Override
+    public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        step.composite(param, grad, expAvg, expAvgSq);
     }
 
     @Override

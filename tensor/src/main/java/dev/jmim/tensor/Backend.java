@@ -76,6 +76,13 @@ public interface Backend {
     /** Stable sort indices (I64) along the last dim; NaN sorts as larger than every number. */
     void argsort(Tensor x, boolean descending, Tensor out);
 
+    /**
+     * One AdamW update in place (see {@link AdamwStep}): param, expAvg and expAvgSq are contiguous
+     * F32 tensors of one shape, grad an F32 view of that shape. The result must equal, bit for bit,
+     * {@link AdamwStep#composite}'s.
+     */
+    void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq);
+
     /** Fills a contiguous float tensor from the Philox stream at {@code at}, elements in row-major order. */
     void random(Distribution distribution, PhiloxState at, Tensor out);
 }

@@ -153,7 +153,9 @@ final class Elementwise {
         long sa = loop.innerStride(0);
         long sb = loop.innerStride(1);
         long so = loop.innerStride(2);
-        boolean dense = !op.isComparison() && so == 1 && (sa | 1) == 1 && (sb | 1) == 1;
+        // POW stays out of the dense loop: its per-lane StrictMath call made C2 box the loop's vectors
+        // for every op (bench/NOTES.md)
+        boolean dense = !op.isComparison() && op != BinaryOp.POW && so == 1 && (sa | 1) == 1 && (sb | 1) == 1;
         loop.run(parallel, (at, count) -> {
             int full = dense ? count - count % L : 0;
             if (full > 0) {
@@ -207,10 +209,10 @@ final class Elementwise {
                 case SUB -> x.sub(y).intoMemorySegment(os, o0 + i, ORDER);
                 case MUL -> x.mul(y).intoMemorySegment(os, o0 + i, ORDER);
                 case DIV -> x.div(y).intoMemorySegment(os, o0 + i, ORDER);
-                case POW -> strictPow(x, y).intoMemorySegment(os, o0 + i, ORDER);
                 case MAXIMUM -> x.max(y).intoMemorySegment(os, o0 + i, ORDER);
                 case MINIMUM -> x.min(y).intoMemorySegment(os, o0 + i, ORDER);
-                case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");
+                case POW, EQ, NE, LT, LE, GT, GE ->
+                    throw new IllegalArgumentException(op + " has no dense vector loop");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.jmim.tensor.fast;
 
+import dev.jmim.tensor.AdamwStep;
 import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.ReduceOp;
@@ -11,8 +12,9 @@ import java.lang.ref.Reference;
 /**
  * The default CPU backend: Vector API kernels on a fixed thread partition for F32 (GEMM,
  * elementwise with broadcasting, reductions, fused softmax and layer_norm, copies and casts to and
- * from F32), and the reference loops it inherits from {@link NaiveBackend} for everything else
- * (other dtypes, gather/scatter, argsort, random).
+ * from F32, gather / scatter_add / index_select of whole rows), and the reference loops it inherits
+ * from {@link NaiveBackend} for everything else (other dtypes, element-wise indexing, argsort,
+ * random).
  */
 public final class FastBackend extends NaiveBackend {
     private final Parallel parallel;
@@ -112,6 +114,35 @@ public final class FastBackend extends NaiveBackend {
         }
     }
 
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        if (!holding(() -> Indexing.gather(x, dim, index, out, parallel), x, index, out)) {
+            super.gather(x, dim, index, out);
+        }
+    }
+
+    @Override
+    public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        if (!holding(() -> Indexing.scatterAdd(out, dim, index, src), out, index, src)) {
+            super.scatterAdd(out, dim, index, src);
+        }
+    }
+
+    @Override
+    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        if (!holding(() -> Indexing.indexSelect(x, dim, index, out, parallel), x, index, out)) {
+            super.indexSelect(x, dim, index, out);
+        }
+    }
+
+    @Override
+    public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        if (!holding(
+                () -> FusedAdamw.run(step, param, grad, expAvg, expAvgSq, parallel), param, grad, expAvg, expAvgSq)) {
+            super.adamw(step, param, grad, expAvg, expAvgSq);
+        }
+    }
+
     /**
      * Runs a kernel that reaches the tensors' memory through raw segments, keeping the tensors, and
      * so their memory, reachable until it ends: a tensor the caller no longer references could
@@ -120,6 +151,15 @@ public final class FastBackend extends NaiveBackend {
     private static void holding(Runnable kernel, Tensor... tensors) {
         try {
             kernel.run();
+        } finally {
+            Reference.reachabilityFence(tensors);
+        }
+    }
+
+    /** {@link #holding(Runnable, Tensor...)} for a kernel that may decline (returns false). */
+    private static boolean holding(java.util.function.BooleanSupplier kernel, Tensor... tensors) {
+        try {
+            return kernel.getAsBoolean();
         } finally {
             Reference.reachabilityFence(tensors);
         }

@@ -7,6 +7,7 @@ import static dev.jmim.tensor.naive.Elements.getLong;
 import static dev.jmim.tensor.naive.Elements.putDouble;
 import static dev.jmim.tensor.naive.Elements.putLong;
 
+import dev.jmim.tensor.AdamwStep;
 import dev.jmim.tensor.Backend;
 import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
@@ -22,6 +23,7 @@ import dev.jmim.tensor.random.Distribution;
 import dev.jmim.tensor.random.Philox;
 import dev.jmim.tensor.random.PhiloxState;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -397,6 +399,30 @@ public class NaiveBackend implements Backend {
                 xi[dim] = checkedIndex("index_select", index, new int[] {o[dim]}, 0, x.size(dim));
             }
             copyElement(x, xi, out, o);
+        });
+    }
+
+    @Override
+    public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+        AdamwStep.Factors f = step.factors();
+        MemorySegment p = segmentOf(param);
+        MemorySegment m = segmentOf(expAvg);
+        MemorySegment v = segmentOf(expAvgSq);
+        long[] i = {0};
+        forEachIndex(param.shape(), at -> {
+            float g = (float) getDouble(segmentOf(grad), DType.F32, byteOffset(grad, at));
+            long pAt = (param.offset() + i[0]) * 4;
+            long mAt = (expAvg.offset() + i[0]) * 4;
+            long vAt = (expAvgSq.offset() + i[0]) * 4;
+            i[0]++;
+            float value = p.get(f32, pAt) * f.decay(); // 1 without weight decay: exact
+            float mNew = m.get(f32, mAt) * f.beta1() + g * f.oneMinusBeta1();
+            float vNew = v.get(f32, vAt) * f.beta2() + g * g * f.oneMinusBeta2();
+            float denom = (float) Math.sqrt(vNew) / f.sqrtCorrection2() + f.eps();
+            m.set(f32, mAt, mNew);
+            v.set(f32, vAt, vNew);
+            p.set(f32, pAt, value - mNew / denom * f.stepSize());
         });
     }
 
