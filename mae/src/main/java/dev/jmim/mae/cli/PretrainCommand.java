@@ -44,7 +44,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "2048", description = "synthetic images (default ${DEFAULT-VALUE})")
     int images;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "passes over the data (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "14", description = "passes over the data (default ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--warmup-epochs", defaultValue = "1", description = "linear warmup (default ${DEFAULT-VALUE})")
