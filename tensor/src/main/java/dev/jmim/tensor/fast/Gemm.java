@@ -195,29 +195,47 @@ public final class Gemm {
         c31.intoArray(tile, 56);
     }
 
-    /** C's mr×nr corner at cAt (+)= the tile; whole rows of 16 go through two vectors. */
+    /** C's mr×nr corner at cAt (+)= the tile. Each case is its own small method, for C2's sake. */
     private static void storeTile(
             float[] tile, MemorySegment c, long cAt, long ldc, int mr, int nr, boolean accumulate) {
-        for (int i = 0; i < mr; i++) {
-            long bytes = (cAt + i * ldc) * 4;
-            if (nr == NR) {
-                FloatVector lo = FloatVector.fromArray(S, tile, i * NR);
-                FloatVector hi = FloatVector.fromArray(S, tile, i * NR + 8);
-                if (accumulate) {
-                    lo.add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()))
-                            .intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
-                    hi.add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()))
-                            .intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
-                } else {
-                    lo.intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
-                    hi.intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
-                }
+        if (mr == MR && nr == NR) {
+            if (accumulate) {
+                addTile(tile, c, cAt, ldc);
             } else {
-                for (int j = 0; j < nr; j++) {
-                    float v = tile[i * NR + j];
-                    long at = bytes + 4L * j;
-                    c.set(F, at, accumulate ? c.get(F, at) + v : v);
-                }
+                putTile(tile, c, cAt, ldc);
+            }
+        } else {
+            edgeTile(tile, c, cAt, ldc, mr, nr, accumulate);
+        }
+    }
+
+    private static void putTile(float[] tile, MemorySegment c, long cAt, long ldc) {
+        for (int i = 0; i < MR; i++) {
+            long bytes = (cAt + i * ldc) * 4;
+            FloatVector.fromArray(S, tile, i * NR).intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+            FloatVector.fromArray(S, tile, i * NR + 8).intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+        }
+    }
+
+    private static void addTile(float[] tile, MemorySegment c, long cAt, long ldc) {
+        for (int i = 0; i < MR; i++) {
+            long bytes = (cAt + i * ldc) * 4;
+            FloatVector.fromArray(S, tile, i * NR)
+                    .add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()))
+                    .intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+            FloatVector.fromArray(S, tile, i * NR + 8)
+                    .add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()))
+                    .intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+        }
+    }
+
+    private static void edgeTile(
+            float[] tile, MemorySegment c, long cAt, long ldc, int mr, int nr, boolean accumulate) {
+        for (int i = 0; i < mr; i++) {
+            for (int j = 0; j < nr; j++) {
+                long at = (cAt + i * ldc + j) * 4;
+                float v = tile[i * NR + j];
+                c.set(F, at, accumulate ? c.get(F, at) + v : v);
             }
         }
     }
