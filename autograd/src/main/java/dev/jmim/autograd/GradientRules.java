@@ -46,6 +46,14 @@ final class GradientRules {
             case Primitive.Expand e -> new Tensor[] {sumToShape(g, in[0].shape())};
             case Primitive.Slice s -> new Tensor[] {sliceBackward(s, in[0], g)};
             case Primitive.Concat c -> concatBackward(c.dim(), in, g);
+            // y = W·x with W the (symmetric) DFT matrix: the gradient is W's adjoint conj(W) = H·W·ifft2,
+            // and for the inverse (conj(W)/(H·W)) it is W/(H·W) = fft2/(H·W)
+            case Primitive.Fft2 f -> {
+                double points = (double) in[0].size(-3) * in[0].size(-2);
+                yield new Tensor[] {
+                    f.inverse() ? g.fft2().div(points) : g.ifft2().mul(points)
+                };
+            }
         };
     }
 

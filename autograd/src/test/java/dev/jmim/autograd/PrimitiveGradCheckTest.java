@@ -64,6 +64,8 @@ class PrimitiveGradCheckTest {
                 of("batched matmul with broadcast", x -> x[0].matmul(x[1]), normal(2, 1, 2, 3), normal(3, 3, 2)),
                 of("batch @ one matrix (a Linear layer)", x -> x[0].matmul(x[1]), normal(2, 3, 4), normal(4, 2)),
                 of("matrix @ vector", x -> x[0].matmul(x[1]), normal(2, 3), normal(3)),
+                of("fft2 (mixed radix)", x -> x[0].fft2(), normal(2, 3, 6, 2)),
+                of("ifft2", x -> x[0].ifft2(), normal(5, 4, 2)),
                 of("vector @ vector", x -> x[0].matmul(x[1]), normal(3), normal(3)),
                 of("gather", x -> x[0].gather(1, x[1]), normal(2, 4), idx),
                 of("scatter_add", x -> x[0].scatterAdd(1, x[1], x[2]), normal(2, 4), idx, normal(2, 3)),

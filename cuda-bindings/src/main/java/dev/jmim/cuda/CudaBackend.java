@@ -26,7 +26,7 @@ import java.util.Locale;
  * fill, float reductions, argmax, softmax, layer_norm, gather, index_select and F32 scatter_add run as
  * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default, TF32 when {@code
  * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}). What has no kernel yet (integer
- * arithmetic and reductions, argsort, random) runs on the CPU backend over host copies ({@link
+ * arithmetic and reductions, argsort, random, fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
  * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
@@ -661,6 +661,12 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void argsort(Tensor x, boolean descending, Tensor out) {
         fallback.run(out, h -> h.cpu().argsort(h.in(0), descending, h.out()), x);
+    }
+
+    /** On the host for now (exact, counted as a fallback); cuFFT is bound (Cufft) but not yet wired in. */
+    @Override
+    public synchronized void fft2(Tensor x, boolean inverse, Tensor out) {
+        fallback.run(out, h -> h.cpu().fft2(h.in(0), inverse, h.out()), x);
     }
 
     /** From the device's primitive kernels (the composite, same bits); a fused kernel is still to come. */

@@ -77,6 +77,13 @@ public interface Backend {
     void argsort(Tensor x, boolean descending, Tensor out);
 
     /**
+     * 2-D DFT over dims -3 and -2 of contiguous x [..., H, W, 2] (complex numbers as real,
+     * imaginary pairs, F32 or F64) into out of x's shape and dtype: X[k, l] = Σ x[m, n]·e^(∓2πi(km/H
+     * + ln/W)), with the + sign and a 1/(H·W) scale when {@code inverse} (NumPy's "backward" norm).
+     */
+    void fft2(Tensor x, boolean inverse, Tensor out);
+
+    /**
      * One AdamW update in place (see {@link AdamwStep}): param, expAvg and expAvgSq are contiguous
      * F32 tensors of one shape, grad an F32 view of that shape. The result must equal, bit for bit,
      * {@link AdamwStep#composite}'s.

@@ -261,6 +261,20 @@ final class Ops {
         return out.view(x.shapeView());
     }
 
+    static Tensor fft2(Tensor x, boolean inverse) {
+        String op = inverse ? "ifft2" : "fft2";
+        live(op, x);
+        if (x.dim() < 3 || x.size(-1) != 2 || !x.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": expects complex numbers as (real, imaginary) pairs, a float"
+                    + " tensor [..., H, W, 2]; got " + x.dtype() + " " + Shapes.format(x.shapeView())
+                    + (x.dim() >= 2 && x.size(-1) != 2 ? "; a real image converts with toComplex()" : ""));
+        }
+        Tensor pairs = cast(x, x.dtype() == DType.F64 ? DType.F64 : DType.F32).contiguous();
+        Tensor out = Tensor.empty(pairs.dtype(), pairs.device(), pairs.shapeView());
+        backend(pairs).fft2(pairs, inverse, out);
+        return recorded(new Primitive.Fft2(inverse), out, pairs);
+    }
+
     /** x converted to dtype; x itself when it already has it. */
     static Tensor cast(Tensor x, DType dtype) {
         if (x.dtype() == dtype) {

@@ -52,4 +52,10 @@ public sealed interface Primitive {
 
     /** Operands: the concatenated tensors, in order. */
     record Concat(int dim) implements Primitive {}
+
+    /**
+     * Operand x [..., H, W, 2], complex numbers as (real, imaginary) pairs; the output is its 2-D
+     * DFT over H and W (the inverse, scaled by 1/(H·W), when {@code inverse}).
+     */
+    record Fft2(boolean inverse) implements Primitive {}
 }

@@ -759,6 +759,38 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- linear algebra and indexing
 
+    /**
+     * 2-D discrete Fourier transform over the two dims before the last, of complex numbers held as
+     * (real, imaginary) pairs in the last dim (size 2), as torch.view_as_real lays them out; the
+     * result has the same layout. Any H and W (mixed radix, Bluestein for large prime factors).
+     * Unnormalised, as numpy.fft.fft2; {@link #ifft2} scales by 1/(H·W).
+     */
+    public Tensor fft2() {
+        return Ops.fft2(this, false);
+    }
+
+    /** The inverse of {@link #fft2}, scaled by 1/(H·W): x.fft2().ifft2() ≈ x. */
+    public Tensor ifft2() {
+        return Ops.fft2(this, true);
+    }
+
+    /** A real tensor [...] as complex pairs [..., 2] with zero imaginary parts, for {@link #fft2}. */
+    public Tensor toComplex() {
+        Tensor real = dtype.isFloating() ? this : to(DType.F32);
+        return stack(List.of(real, Tensor.zeros(real.dtype(), device(), shape)), -1);
+    }
+
+    /** |z| of complex pairs [..., 2]: √(re² + im²), shape [...]. */
+    public Tensor complexAbs() {
+        if (dim() == 0 || size(-1) != 2) {
+            throw new IllegalArgumentException(
+                    "complexAbs: expects (real, imaginary) pairs in a last dim of size 2, got " + Shapes.format(shape));
+        }
+        Tensor re = select(-1, 0);
+        Tensor im = select(-1, 1);
+        return re.mul(re).add(im.mul(im)).sqrt();
+    }
+
     /** NumPy matmul: 1-D operands are vectors, leading dims are batch dims and broadcast. */
     public Tensor matmul(Tensor other) {
         return Ops.matmul(this, other);

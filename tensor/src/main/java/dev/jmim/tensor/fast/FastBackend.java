@@ -136,6 +136,11 @@ public final class FastBackend extends NaiveBackend {
     }
 
     @Override
+    public void fft2(Tensor x, boolean inverse, Tensor out) {
+        holding(() -> Fft.fft2(x, inverse, out, parallel), x, out);
+    }
+
+    @Override
     public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
         if (!holding(
                 () -> FusedAdamw.run(step, param, grad, expAvg, expAvgSq, parallel), param, grad, expAvg, expAvgSq)) {

@@ -402,6 +402,60 @@ public class NaiveBackend implements Backend {
         });
     }
 
+    /** The textbook DFT, one axis after the other, in double: O(H·W·(H + W)) per image. */
+    @Override
+    public void fft2(Tensor x, boolean inverse, Tensor out) {
+        int h = x.size(-3);
+        int w = x.size(-2);
+        long images = x.numel() / (2L * h * w);
+        double sign = inverse ? 1 : -1;
+        MemorySegment in = segmentOf(x);
+        MemorySegment o = segmentOf(out);
+        int bytes = x.dtype().byteSize();
+        for (long image = 0; image < images; image++) {
+            double[] re = new double[h * w];
+            double[] im = new double[h * w];
+            long base = x.offset() + image * 2L * h * w;
+            for (int i = 0; i < h * w; i++) {
+                re[i] = getDouble(in, x.dtype(), (base + 2L * i) * bytes);
+                im[i] = getDouble(in, x.dtype(), (base + 2L * i + 1) * bytes);
+            }
+            for (int row = 0; row < h; row++) {
+                dft(re, im, row * w, 1, w, sign);
+            }
+            for (int col = 0; col < w; col++) {
+                dft(re, im, col, w, h, sign);
+            }
+            double scale = inverse ? 1.0 / ((double) h * w) : 1;
+            long outBase = out.offset() + image * 2L * h * w;
+            for (int i = 0; i < h * w; i++) {
+                putDouble(o, out.dtype(), (outBase + 2L * i) * bytes, re[i] * scale);
+                putDouble(o, out.dtype(), (outBase + 2L * i + 1) * bytes, im[i] * scale);
+            }
+        }
+    }
+
+    /** In place: the n points at start, start + stride, … replaced by their DFT (e^(sign·2πi·kj/n)). */
+    private static void dft(double[] re, double[] im, int start, int stride, int n, double sign) {
+        double[] outRe = new double[n];
+        double[] outIm = new double[n];
+        for (int k = 0; k < n; k++) {
+            for (int j = 0; j < n; j++) {
+                double angle = sign * 2 * Math.PI * (((long) k * j) % n) / n;
+                double c = Math.cos(angle);
+                double s = Math.sin(angle);
+                double a = re[start + j * stride];
+                double b = im[start + j * stride];
+                outRe[k] += a * c - b * s;
+                outIm[k] += a * s + b * c;
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            re[start + k * stride] = outRe[k];
+            im[start + k * stride] = outIm[k];
+        }
+    }
+
     @Override
     public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
         ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
