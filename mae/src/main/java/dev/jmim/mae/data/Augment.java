@@ -19,6 +19,60 @@ public interface Augment {
         return (image, random) -> flipHorizontally(randomResizedCrop(image, random, size, 0.2, 1.0), random);
     }
 
+    /**
+     * PixMIM's Simple Resized Crop: the shorter edge resized to size (bilinear; the longer edge to
+     * ⌊size·long/short⌋, torchvision's truncation), 4 pixels of mirror padding on every side (the
+     * edge pixel not repeated), a size × size crop at a uniform offset in [0, padded − size] per
+     * axis, then a horizontal flip with probability 1/2. No scale or aspect jitter.
+     */
+    static Augment simpleResizedCrop(int size) {
+        return (image, random) -> flipHorizontally(simpleResizedCrop(image, random, size, 4), random);
+    }
+
+    static RgbImage simpleResizedCrop(RgbImage image, SplittableRandom r, int size, int pad) {
+        int h = image.height();
+        int w = image.width();
+        int outH = h <= w ? size : (int) ((long) size * h / w);
+        int outW = h <= w ? (int) ((long) size * w / h) : size;
+        RgbImage resized = Resampler.resize(image, 0, 0, h, w, outH, outW, Resampler.Filter.BILINEAR);
+        int top = r.nextInt(outH + 2 * pad - size + 1);
+        int left = r.nextInt(outW + 2 * pad - size + 1);
+        return reflectCrop(resized, top - pad, left - pad, size);
+    }
+
+    /**
+     * The size × size window at (top, left) of the image mirrored beyond its edges (…, 2, 1, 0, 1, 2,
+     * …, as NumPy's and PyTorch's "reflect" padding): offsets may be negative or past the end.
+     */
+    static RgbImage reflectCrop(RgbImage image, int top, int left, int size) {
+        int h = image.height();
+        int w = image.width();
+        float[] pixels = new float[3 * size * size];
+        float[] mask = image.foreground() == null ? null : new float[size * size];
+        for (int y = 0; y < size; y++) {
+            int sy = reflect(top + y, h);
+            for (int x = 0; x < size; x++) {
+                int sx = reflect(left + x, w);
+                for (int c = 0; c < 3; c++) {
+                    pixels[(c * size + y) * size + x] = image.pixels()[(c * h + sy) * w + sx];
+                }
+                if (mask != null) {
+                    mask[y * size + x] = image.foreground()[sy * w + sx];
+                }
+            }
+        }
+        return new RgbImage(size, size, pixels, mask, image.label());
+    }
+
+    private static int reflect(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        int period = 2 * (n - 1);
+        int k = Math.floorMod(i, period);
+        return k < n ? k : period - k;
+    }
+
     /** Resize the whole image to size × size (bicubic): evaluation and visualisation. */
     static Augment resize(int size) {
         return (image, random) ->

@@ -49,6 +49,71 @@ class DataTest {
     }
 
     @Test
+    void simpleResizedCropMirrorsFourPixelsAndCropsAtEveryOffset() {
+        int size = 32; // already the training size: the resize is the identity (to float rounding), the crop is what is
+        // left
+        float[] pixels = new float[3 * size * size];
+        float[] rows = new float[size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                for (int c = 0; c < 3; c++) {
+                    pixels[(c * size + y) * size + x] =
+                            x / 64f; // each pixel holds its column, the mask its row (in [0, 1])
+                }
+                rows[y * size + x] = y / 64f;
+            }
+        }
+        RgbImage ramp = new RgbImage(size, size, pixels, rows, 3);
+        java.util.Set<Integer> tops = new java.util.HashSet<>();
+        java.util.Set<Integer> lefts = new java.util.HashSet<>();
+        java.util.Set<Boolean> flips = new java.util.HashSet<>();
+        for (int seed = 0; seed < 300; seed++) {
+            RgbImage out = Augment.simpleResizedCrop(size).apply(ramp, new java.util.SplittableRandom(seed));
+            assertEquals(size, out.height());
+            assertEquals(size, out.width());
+            int top = -1;
+            for (int t = 0; t <= 8 && top < 0; t++) {
+                boolean match = true;
+                for (int y = 0; y < size; y++) {
+                    match &= Math.abs(64 * out.foreground()[y * size] - mirror(t - 4 + y, size)) < 1e-3;
+                }
+                top = match ? t : -1;
+            }
+            int left = -1;
+            boolean flipped = false;
+            for (int l = 0; l <= 8 && left < 0; l++) {
+                for (boolean flip : new boolean[] {false, true}) {
+                    boolean match = left < 0;
+                    for (int x = 0; x < size && match; x++) {
+                        match = Math.abs(64 * out.pixels()[x] - mirror(l - 4 + (flip ? size - 1 - x : x), size)) < 1e-3;
+                    }
+                    if (match) {
+                        left = l;
+                        flipped = flip;
+                    }
+                }
+            }
+            assertTrue(top >= 0 && left >= 0, "seed " + seed + ": not a mirrored window of the image");
+            tops.add(top);
+            lefts.add(left);
+            flips.add(flipped);
+        }
+        assertEquals(9, tops.size(), "every vertical offset 0..8 drawn: " + tops);
+        assertEquals(9, lefts.size(), "every horizontal offset 0..8 drawn: " + lefts);
+        assertEquals(2, flips.size());
+        RgbImage wide = Augment.simpleResizedCrop(24)
+                .apply(new SyntheticShapes(1, 40, 1).get(0), new java.util.SplittableRandom(1));
+        assertEquals(24, wide.height());
+        assertEquals(24, wide.foreground().length / 24);
+    }
+
+    /** NumPy's "reflect" index: …, 2, 1, 0, 1, 2, … */
+    private static int mirror(int i, int n) {
+        int k = Math.floorMod(i, 2 * (n - 1));
+        return k < n ? k : 2 * (n - 1) - k;
+    }
+
+    @Test
     void resizingToTheSameSizeIsTheIdentityAndShrinkingAveragesAConstant() {
         RgbImage x = new SyntheticShapes(1, 16, 4).get(0);
         for (Resampler.Filter f : Resampler.Filter.values()) {
