@@ -7,6 +7,7 @@ import dev.jmim.mae.data.ImageFolder;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.model.MaeConfig;
+import dev.jmim.mae.recipe.Preset;
 import dev.jmim.mae.train.Pretrainer;
 import dev.jmim.mae.train.Reconstructions;
 import java.io.IOException;
@@ -25,7 +26,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pretrain", description = "Pretrain a masked autoencoder (default: MAE-tiny on synthetic shapes).")
 final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "mae", description = "recipe preset: mae (default)")
+    @Option(
+            names = "--preset",
+            defaultValue = "mae",
+            description = "recipe: mae (RandomResizedCrop, pixel target) or pixmim (Simple Resized Crop, low-frequency"
+                    + " target); default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(
@@ -105,9 +110,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!preset.equals("mae")) {
-            throw new IllegalArgumentException("unknown preset '" + preset + "'; this build has: mae");
-        }
+        Preset recipe = Preset.named(preset);
         MaeConfig config = MaeConfig.named(modelName, !noNormPix);
         PrintStream log = System.out;
         Dataset dataset =
@@ -130,7 +133,8 @@ final class PretrainCommand implements Callable<Integer> {
                 maskRatio,
                 seed,
                 checkpointEvery,
-                loaderThreads);
+                loaderThreads,
+                recipe);
         Pretrainer.Result result = Pretrainer.run(dataset, settings, folder, resume, stopAfter, log);
 
         List<RgbImage> samples = new ArrayList<>();

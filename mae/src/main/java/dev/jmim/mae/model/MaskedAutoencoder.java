@@ -127,10 +127,18 @@ public final class MaskedAutoencoder extends Module {
 
     /** The full pass: mask with noise [N, L], encode, decode, and the loss on the removed patches. */
     public Output forward(Tensor images, double maskRatio, Tensor noise) {
+        return forward(images, maskRatio, noise, images);
+    }
+
+    /**
+     * As {@link #forward(Tensor, double, Tensor)}, with the target cut from {@code targetImages}
+     * (images' shape) instead of the input: PixMIM's low-pass images, for one.
+     */
+    public Output forward(Tensor images, double maskRatio, Tensor noise, Tensor targetImages) {
         Encoded encoded = encode(images, maskRatio, noise);
         RandomMasking.Result masked = encoded.masking();
         Tensor pred = decode(encoded.latent(), masked.idsRestore());
-        Tensor target = PixelTarget.of(images, config.patch(), config.normPixLoss());
+        Tensor target = PixelTarget.of(targetImages, config.patch(), config.normPixLoss());
         return new Output(MaskedLoss.mse(pred, target, masked.mask()), pred, masked.mask(), masked.idsRestore());
     }
 }

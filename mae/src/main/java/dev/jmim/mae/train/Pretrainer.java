@@ -1,11 +1,11 @@
 package dev.jmim.mae.train;
 
 import dev.jmim.autograd.Autograd;
-import dev.jmim.mae.data.Augment;
 import dev.jmim.mae.data.BatchLoader;
 import dev.jmim.mae.data.Dataset;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
+import dev.jmim.mae.recipe.Preset;
 import dev.jmim.mae.recipe.RandomMasking;
 import dev.jmim.nn.Checkpoint;
 import dev.jmim.nn.optim.AdamW;
@@ -22,12 +22,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * MAE pretraining as the official engine runs it: AdamW (β 0.9/0.95, weight decay 0.05 on
+ * MAE-family pretraining (the {@link Preset} picks augmentation and target) as MAE's official engine runs it: AdamW (β 0.9/0.95, weight decay 0.05 on
  * matrices and tokens only), lr = blr·(batch·accum)/256 with a linear warmup and a half-cosine
  * decay evaluated at every iteration, the loss divided by the accumulation count. Writes
  * {@code metrics.csv}, {@code loss.png} and {@code checkpoint.safetensors} (atomically, every N
@@ -49,7 +50,8 @@ public final class Pretrainer {
             double maskRatio,
             long seed,
             int checkpointEvery,
-            int loaderThreads) {
+            int loaderThreads,
+            Preset preset) {
 
         public Settings {
             if (batch < 1 || accum < 1 || epochs < 1 || checkpointEvery < 1) {
@@ -113,13 +115,15 @@ public final class Pretrainer {
         int size = s.model().imgSize();
         long total;
         try (BatchLoader loader = new BatchLoader(
-                data, Augment.maePretrain(size), size, s.batch(), s.seed(), s.loaderThreads(), 2 * s.loaderThreads())) {
+                data, s.preset().augment(size), size, s.batch(), s.seed(), s.loaderThreads(), 2 * s.loaderThreads())) {
+            UnaryOperator<Tensor> targetImages = s.preset().targetImages(size);
             int perEpoch = loader.itersPerEpoch();
             total = (long) perEpoch * s.epochs();
             LrSchedule schedule = LrSchedule.maeCosine(s.lr(), s.minLr(), s.warmupEpochs(), s.epochs());
             log.printf(
-                    "%s%nMAE %s: %,d parameters; %d iterations of %d images (%d per step), lr %.2e%n",
+                    "%s%n%s %s: %,d parameters; %d iterations of %d images (%d per step), lr %.2e%n",
                     data.describe(),
+                    s.preset() == Preset.MAE ? "MAE" : "PixMIM",
                     describe(s.model()),
                     model.parameterCount(),
                     total,
@@ -149,8 +153,8 @@ public final class Pretrainer {
                                 new Generator(s.seed() ^ (0x5DEECE66DL * (it + 1))),
                                 s.batch(),
                                 s.model().numPatches());
-                        Tensor loss =
-                                model.forward(images, s.maskRatio(), noise).loss();
+                        Tensor loss = model.forward(images, s.maskRatio(), noise, targetImages.apply(images))
+                                .loss();
                         lastLoss = loss.item();
                         if (!Double.isFinite(lastLoss)) {
                             throw new IllegalStateException("the loss is " + lastLoss + " at iteration " + it
@@ -209,6 +213,7 @@ public final class Pretrainer {
         Map<String, String> meta = new LinkedHashMap<>(s.model().toMetadata());
         meta.put("iteration", Long.toString(iteration));
         meta.put("seed", Long.toString(s.seed()));
+        meta.put("preset", s.preset().id());
         meta.put("made_by", "jmim pretrain");
         Checkpoint.save(checkpoint, model, optimizer, meta);
         Path temporary = metrics.resolveSibling(metrics.getFileName() + ".tmp");

@@ -2,10 +2,12 @@ package dev.jmim.mae.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.model.MaeConfig;
+import dev.jmim.mae.recipe.Preset;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.io.SafeTensors;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +24,11 @@ class PretrainerTest {
     private static final MaeConfig SMALL = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true);
 
     private static Pretrainer.Settings settings(int accum) {
-        return new Pretrainer.Settings(SMALL, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2);
+        return settings(accum, Preset.MAE);
+    }
+
+    private static Pretrainer.Settings settings(int accum, Preset preset) {
+        return new Pretrainer.Settings(SMALL, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2, preset);
     }
 
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
@@ -50,6 +56,20 @@ class PretrainerTest {
         assertTrue(Files.size(whole.lossPlot()) > 1000, "loss.png was written");
     }
 
+    @Test
+    void pixmimTrainsOnTheLowPassTargetAndSaysSoInItsCheckpoint(@TempDir Path dir) throws IOException {
+        SyntheticShapes data = new SyntheticShapes(48, 20, 3);
+        Pretrainer.Result mae = Pretrainer.run(data, settings(1, Preset.MAE), dir.resolve("mae"), null, 2, QUIET);
+        Pretrainer.Result pixmim =
+                Pretrainer.run(data, settings(1, Preset.PIXMIM), dir.resolve("pixmim"), null, 2, QUIET);
+        assertTrue(Double.isFinite(pixmim.lastLoss()), "PixMIM's loss is " + pixmim.lastLoss());
+        // same seed, same model: only the augmentation and the target differ
+        assertNotEquals(mae.lastLoss(), pixmim.lastLoss());
+        try (var file = SafeTensors.open(pixmim.checkpoint())) {
+            assertEquals("pixmim", file.metadata().get("preset"));
+        }
+    }
+
     /** iteration, epoch, lr and loss of each metrics row (timings differ between runs). */
     private static List<String> losses(Path metrics) throws IOException {
         return Files.readAllLines(metrics).stream()
@@ -66,7 +86,8 @@ class PretrainerTest {
     void theLossFallsOnSyntheticShapes(@TempDir Path dir) throws IOException {
         MaeConfig pixels = new MaeConfig(16, 4, 3, 32, 2, 2, 16, 1, 2, 2.0, 1e-6, false);
         SyntheticShapes data = new SyntheticShapes(64, 20, 5);
-        Pretrainer.Settings s = new Pretrainer.Settings(pixels, 16, 1, 20, 0.1, 0, 2, 0.05, 0.75, 1, 1000, 2);
+        Pretrainer.Settings s =
+                new Pretrainer.Settings(pixels, 16, 1, 20, 0.1, 0, 2, 0.05, 0.75, 1, 1000, 2, Preset.MAE);
         Pretrainer.Result r = Pretrainer.run(data, s, dir, null, 0, QUIET);
         List<String> rows = Files.readAllLines(r.metrics());
         double first = Double.parseDouble(rows.get(1).split(",")[3]);

@@ -1,0 +1,48 @@
+package dev.jmim.mae.recipe;
+
+import dev.jmim.mae.data.Augment;
+import dev.jmim.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * A pretraining recipe as parts: the augmentation that makes the training image and the images
+ * whose patches the decoder reconstructs (norm-pix and the masked loss follow as for MAE). PixMIM
+ * = MAE with Simple Resized Crop and the low-frequency target (methods.md §2.1); the model input
+ * stays the unfiltered image.
+ */
+public enum Preset {
+    /** RandomResizedCrop (0.2–1, bicubic) + flip; the pixels themselves. */
+    MAE,
+    /** Simple Resized Crop + flip; the low-pass images ({@link LowFrequencyTarget}). */
+    PIXMIM;
+
+    public Augment augment(int size) {
+        return this == PIXMIM ? Augment.simpleResizedCrop(size) : Augment.maePretrain(size);
+    }
+
+    /** From the normalised input images [N, 3, size, size] to the images the target is cut from. */
+    public UnaryOperator<Tensor> targetImages(int size) {
+        if (this == MAE) {
+            return UnaryOperator.identity();
+        }
+        LowFrequencyTarget lowPass = LowFrequencyTarget.forImageSize(size);
+        return lowPass::of;
+    }
+
+    /** The lower-case name the CLI and checkpoints use. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Preset named(String id) {
+        for (Preset p : values()) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + id + "'; this build has: "
+                + String.join(", ", Arrays.stream(values()).map(Preset::id).toList()));
+    }
+}
