@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             PretrainCommand.class,
             ReconstructCommand.class,
+            TargetCommand.class,
             ProbeCommand.class,
             DemoCommand.class,
             BenchCommand.class,

@@ -1,19 +1,14 @@
 package dev.jmim.mae.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.jmim.mae.cli.CliRuns.fail;
+import static dev.jmim.mae.cli.CliRuns.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.mae.data.IdxFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code jmim probe} on small Fashion-MNIST-format files: figures for each feature source, one-line errors. */
 class ProbeCommandTest {
@@ -50,25 +45,5 @@ class ProbeCommandTest {
         String checkpoint =
                 fail("probe", "--checkpoint", dir.resolve("none.safetensors").toString());
         assertTrue(checkpoint.startsWith("jmim probe: no such checkpoint"), checkpoint);
-    }
-
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Jmim.commandLine().execute(args), () -> String.join(" ", args) + "\n" + buffer);
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String fail(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Jmim.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        assertTrue(cli.execute(args) != 0, String.join(" ", args) + " should fail");
-        return err.toString();
     }
 }
