@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             PretrainCommand.class,
             ReconstructCommand.class,
             TargetCommand.class,
+            FreqPsnrCommand.class,
+            CoverageCommand.class,
             ProbeCommand.class,
             DemoCommand.class,
             BenchCommand.class,

@@ -30,14 +30,24 @@ public interface Augment {
     }
 
     static RgbImage simpleResizedCrop(RgbImage image, SplittableRandom r, int size, int pad) {
-        int h = image.height();
-        int w = image.width();
-        int outH = h <= w ? size : (int) ((long) size * h / w);
-        int outW = h <= w ? (int) ((long) size * w / h) : size;
-        RgbImage resized = Resampler.resize(image, 0, 0, h, w, outH, outW, Resampler.Filter.BILINEAR);
-        int top = r.nextInt(outH + 2 * pad - size + 1);
-        int left = r.nextInt(outW + 2 * pad - size + 1);
-        return reflectCrop(resized, top - pad, left - pad, size);
+        SimpleCrop crop = SimpleCrop.draw(image.height(), image.width(), size, pad, r);
+        RgbImage resized = Resampler.resize(
+                image, 0, 0, image.height(), image.width(), crop.height(), crop.width(), Resampler.Filter.BILINEAR);
+        return reflectCrop(resized, crop.top(), crop.left(), size);
+    }
+
+    /**
+     * Simple Resized Crop's geometry: the resized image's height and width, and the window's top-left
+     * corner in it (from −pad to resized − size + pad).
+     */
+    record SimpleCrop(int height, int width, int top, int left) {
+        public static SimpleCrop draw(int h, int w, int size, int pad, SplittableRandom r) {
+            int outH = h <= w ? size : (int) ((long) size * h / w);
+            int outW = h <= w ? (int) ((long) size * w / h) : size;
+            int top = r.nextInt(outH + 2 * pad - size + 1);
+            int left = r.nextInt(outW + 2 * pad - size + 1);
+            return new SimpleCrop(outH, outW, top - pad, left - pad);
+        }
     }
 
     /**

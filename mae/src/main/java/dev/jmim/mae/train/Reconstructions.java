@@ -28,23 +28,63 @@ public final class Reconstructions {
 
     private Reconstructions() {}
 
+    /**
+     * The four panels of each image, in [0, 1] pixel units (unclamped), each [N, 3, S, S] flattened:
+     * original, masked (hidden patches at the normalisation mean), reconstruction, reconstruction with the visible patches
+     * pasted back.
+     */
+    public record Panels(float[] original, float[] masked, float[] reconstruction, float[] pasted) {}
+
     /** images already model-sized; writes one row per image. */
     public static void grid(MaskedAutoencoder model, List<RgbImage> images, double ratio, long seed, Path png)
             throws IOException {
+        int n = images.size();
+        int s = model.config().imgSize();
+        int plane = s * s;
+        Panels out = panels(
+                model,
+                images,
+                ratio,
+                RandomMasking.noise(new Generator(seed), n, model.config().numPatches()));
+        float[][] panels = {out.original(), out.masked(), out.reconstruction(), out.pasted()};
+        int cell = s * ZOOM;
+        int width = 4 * cell + 3 * GAP;
+        int height = n * cell + (n - 1) * GAP;
+        float[] canvas = new float[3 * height * width];
+        java.util.Arrays.fill(canvas, 1f);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < 4; p++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = 0; y < cell; y++) {
+                        for (int xx = 0; xx < cell; xx++) {
+                            float v = Math.clamp(panels[p][(i * 3 + ch) * plane + (y / ZOOM) * s + xx / ZOOM], 0f, 1f);
+                            int cy = i * (cell + GAP) + y;
+                            int cx = p * (cell + GAP) + xx;
+                            canvas[(ch * height + cy) * width + cx] = v;
+                        }
+                    }
+                }
+            }
+        }
+        ImageFiles.writePng(canvas, height, width, png);
+    }
+
+    /**
+     * The panels of images already model-sized, with ratio of the patches hidden by
+     * noise [N, L] (lowest noise kept, as {@link RandomMasking}).
+     */
+    public static Panels panels(MaskedAutoencoder model, List<RgbImage> images, double ratio, Tensor noise) {
         MaeConfig c = model.config();
         int n = images.size();
         int s = c.imgSize();
-        int plane = s * s;
-        float[] input = new float[n * 3 * plane];
+        float[] input = new float[n * 3 * s * s];
         for (int i = 0; i < n; i++) {
-            BatchLoader.normalize(images.get(i), input, i * 3 * plane);
+            BatchLoader.normalize(images.get(i), input, i * 3 * s * s);
         }
-        float[][] panels = new float[4][];
         try (var _ = Autograd.noGrad();
                 Scope _ = Scope.open()) {
             Tensor x = Tensor.of(input, n, 3, s, s);
-            MaskedAutoencoder.Output out =
-                    model.forward(x, ratio, RandomMasking.noise(new Generator(seed), n, c.numPatches()));
+            MaskedAutoencoder.Output out = model.forward(x, ratio, noise);
             Tensor pred = out.pred();
             Tensor visible = out.mask().neg().add(1).unsqueeze(-1); // [N, L, 1]
             if (c.normPixLoss()) {
@@ -61,40 +101,21 @@ public final class Reconstructions {
             Tensor hidden = Patches.unpatchify(
                     out.mask().unsqueeze(-1).expand(n, c.numPatches(), c.patch() * c.patch() * 3), c.patch(), 3, g, g);
             Tensor shown = hidden.neg().add(1);
-            panels[0] = toPixels(x);
-            panels[1] = toPixels(x.mul(shown));
-            panels[2] = toPixels(recon);
-            panels[3] = toPixels(x.mul(shown).add(recon.mul(hidden)));
+            return new Panels(
+                    toPixels(x),
+                    toPixels(x.mul(shown)),
+                    toPixels(recon),
+                    toPixels(x.mul(shown).add(recon.mul(hidden))));
         }
-        int cell = s * ZOOM;
-        int width = 4 * cell + 3 * GAP;
-        int height = n * cell + (n - 1) * GAP;
-        float[] canvas = new float[3 * height * width];
-        java.util.Arrays.fill(canvas, 1f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < 4; p++) {
-                for (int ch = 0; ch < 3; ch++) {
-                    for (int y = 0; y < cell; y++) {
-                        for (int xx = 0; xx < cell; xx++) {
-                            float v = panels[p][(i * 3 + ch) * plane + (y / ZOOM) * s + xx / ZOOM];
-                            int cy = i * (cell + GAP) + y;
-                            int cx = p * (cell + GAP) + xx;
-                            canvas[(ch * height + cy) * width + cx] = v;
-                        }
-                    }
-                }
-            }
-        }
-        ImageFiles.writePng(canvas, height, width, png);
     }
 
-    /** Normalised [N, 3, S, S] back to [0, 1] pixels. */
+    /** Normalised [N, 3, S, S] back to [0, 1] pixel units, unclamped. */
     private static float[] toPixels(Tensor normalised) {
         float[] v = normalised.contiguous().toFloatArray();
         int plane = normalised.size(2) * normalised.size(3);
         for (int i = 0; i < v.length; i++) {
             int ch = (i / plane) % 3;
-            v[i] = Math.clamp(v[i] * BatchLoader.STD[ch] + BatchLoader.MEAN[ch], 0f, 1f);
+            v[i] = v[i] * BatchLoader.STD[ch] + BatchLoader.MEAN[ch];
         }
         return v;
     }
