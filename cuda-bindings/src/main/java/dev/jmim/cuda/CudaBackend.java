@@ -25,8 +25,8 @@ import java.util.Locale;
  * The {@link Backend} of one NVIDIA GPU. F32 arithmetic, comparisons, where, casts between all dtypes,
  * fill, float reductions, argmax, softmax, layer_norm, gather, index_select and F32 scatter_add run as
  * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default, TF32 when {@code
- * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}). What has no kernel yet (integer
- * arithmetic and reductions, argsort, random, fft2) runs on the CPU backend over host copies ({@link
+ * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}), F32 fft2 through cuFFT. What has no
+ * kernel yet (integer arithmetic and reductions, argsort, random, F64 fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
  * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
@@ -36,6 +36,7 @@ public final class CudaBackend implements Backend {
     private final CudaContext context;
     private final MemoryCounter counter;
     private final HostFallback fallback = new HostFallback(this);
+    private final FftPlans fftPlans = new FftPlans();
     private final Cublas.Precision matmulPrecision;
 
     CudaBackend(Device device) {
@@ -663,10 +664,29 @@ public final class CudaBackend implements Backend {
         fallback.run(out, h -> h.cpu().argsort(h.in(0), descending, h.out()), x);
     }
 
-    /** On the host for now (exact, counted as a fallback); cuFFT is bound (Cufft) but not yet wired in. */
+    /**
+     * F32 through cuFFT (a batched C2C plan, cached per shape, on the device stream; the inverse then
+     * scaled by 1/(H·W), which cuFFT leaves out). F64, or where cuFFT did not load, on the host.
+     */
     @Override
     public synchronized void fft2(Tensor x, boolean inverse, Tensor out) {
-        fallback.run(out, h -> h.cpu().fft2(h.in(0), inverse, h.out()), x);
+        int h = x.size(-3);
+        int w = x.size(-2);
+        long batch = x.numel() / (2L * h * w);
+        if (x.dtype() != DType.F32 || !CudaLibraries.cufft().loaded() || batch > Integer.MAX_VALUE) {
+            fallback.run(out, c -> c.cpu().fft2(c.in(0), inverse, c.out()), x);
+            return;
+        }
+        if (batch == 0) {
+            return;
+        }
+        context.enter();
+        int plan = fftPlans.plan(h, w, (int) batch, context.stream());
+        Cufft.execute(plan, denseAddress(x), denseAddress(out), inverse);
+        if (inverse) {
+            Tensor scale = Tensor.full(1.0 / ((double) h * w), DType.F32, device());
+            binary(BinaryOp.MUL, out, scale.expand(out.shape()), out);
+        }
     }
 
     /** From the device's primitive kernels (the composite, same bits); a fused kernel is still to come. */

@@ -259,6 +259,28 @@ class CudaBackendTest {
         assertTrue(e.getMessage().contains("index 9"), e.getMessage());
     }
 
+    /** cuFFT against the CPU's transform, forward and inverse, on sizes with radix 2, 3, 7 and a prime. */
+    @Test
+    void fft2MatchesTheCpu() {
+        Random r = new Random(9);
+        CudaBackend cuda = (CudaBackend) Backends.forDevice(GPU);
+        long fallbacksBefore = cuda.hostFallbacks();
+        int[][] shapes = {{1, 8, 8}, {3, 28, 28}, {2, 32, 224}, {2, 17, 13}, {4, 3, 56, 56}};
+        for (int[] shape : shapes) {
+            int[] pairs = java.util.Arrays.copyOf(shape, shape.length + 1);
+            pairs[shape.length] = 2;
+            Tensor x = randomTensor(r, DType.F32, pairs);
+            double n = (double) shape[shape.length - 1] * shape[shape.length - 2];
+            for (boolean inverse : new boolean[] {false, true}) {
+                Tensor expected = inverse ? x.ifft2() : x.fft2();
+                Tensor actual = (inverse ? x.to(GPU).ifft2() : x.to(GPU).fft2()).to(Device.CPU);
+                Tensor scale = Tensor.full(inverse ? 1 : n, DType.F32, expected.shape());
+                assertWithinScale(expected, actual, scale, 1e-5, (inverse ? "ifft2 " : "fft2 ") + describe(pairs));
+            }
+        }
+        assertEquals(fallbacksBefore, cuda.hostFallbacks(), "every F32 transform ran in cuFFT, none on the host");
+    }
+
     @Test
     void argsortAndRandomGiveTheCpuResults() {
         Random r = new Random(11);
