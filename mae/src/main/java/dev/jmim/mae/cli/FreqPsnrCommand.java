@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code jmim freq-psnr}: PSNR of each checkpoint's reconstructions (visible patches pasted back, as
  * the demo's last panel) against the original images, per radial frequency band; the same images
- * and the same masks for every checkpoint, so the columns compare. Writes freq-psnr.csv and
+ * and, for checkpoints that mask alike, the same masks, so the columns compare. Writes freq-psnr.csv and
  * freq-psnr.png.
  */
 @Command(name = "freq-psnr", description = "PSNR of reconstructions per radial frequency band.")
@@ -98,18 +98,18 @@ final class FreqPsnrCommand implements Callable<Integer> {
             meters.add(new FrequencyPsnr(size, bands));
         }
         Augment resize = Augment.resize(size);
-        Generator masks = new Generator(seed);
         for (int start = 0; start < count; start += BATCH) {
             int n = Math.min(BATCH, count - start);
             List<RgbImage> batch = new ArrayList<>();
             for (int i = start; i < start + n; i++) {
                 batch.add(resize.apply(dataset.get(i), null));
             }
-            try (Scope _ = Scope.open()) {
-                Tensor noise =
-                        RandomMasking.noise(masks, n, models.getFirst().config().numPatches());
-                for (int m = 0; m < models.size(); m++) {
-                    Reconstructions.Panels panels = Reconstructions.panels(models.get(m), batch, maskRatio, noise);
+            for (int m = 0; m < models.size(); m++) {
+                try (Scope _ = Scope.open()) {
+                    MaskedAutoencoder model = models.get(m);
+                    Tensor noise = RandomMasking.noise(
+                            new Generator(seed, start), n, model.config().maskUnits());
+                    Reconstructions.Panels panels = Reconstructions.panels(model, batch, maskRatio, noise);
                     meters.get(m).add(panels.pasted(), panels.original(), n);
                 }
             }
@@ -122,11 +122,14 @@ final class FreqPsnrCommand implements Callable<Integer> {
         double[] edges = meters.getFirst().lowerEdges();
         Files.createDirectories(out);
         List<String> csv = new ArrayList<>();
-        csv.add("band,from_cycles,to_cycles,"
-                + String.join(",", labels.stream().map(l -> "psnr_db_" + l).toList()));
+        List<String> columns =
+                new ArrayList<>(labels.stream().map(l -> "psnr_db_" + l).toList());
+        labels.subList(1, labels.size()).forEach(l -> columns.add("delta_db_" + l));
+        csv.add("band,from_cycles,to_cycles," + String.join(",", columns));
         StringBuilder header = new StringBuilder(String.format("%-6s %-14s", "band", "cycles/image"));
-        labels.forEach(l -> header.append(String.format(" %14s", l)));
-        System.out.println(header + "   (PSNR, dB)");
+        labels.forEach(l -> header.append(String.format(" %18s", l)));
+        labels.subList(1, labels.size()).forEach(l -> header.append(String.format(" %18s", "Δ " + l)));
+        System.out.println(header + "   (PSNR in dB; Δ: minus " + labels.getFirst() + ")");
         Map<String, List<Double>> lines = new LinkedHashMap<>();
         List<double[]> psnr = meters.stream().map(FrequencyPsnr::psnr).toList();
         for (int m = 0; m < labels.size(); m++) {
@@ -139,7 +142,11 @@ final class FreqPsnrCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%-6d %-14s", b, String.format("%.1f–%s", edges[b], to)));
             for (double[] p : psnr) {
                 row.append(String.format(Locale.ROOT, ",%.3f", p[b]));
-                line.append(String.format(Locale.ROOT, " %14.2f", p[b]));
+                line.append(String.format(Locale.ROOT, " %18.2f", p[b]));
+            }
+            for (double[] p : psnr.subList(1, psnr.size())) {
+                row.append(String.format(Locale.ROOT, ",%+.3f", p[b] - psnr.getFirst()[b]));
+                line.append(String.format(Locale.ROOT, " %+18.3f", p[b] - psnr.getFirst()[b]));
             }
             csv.add(row.toString());
             System.out.println(line);

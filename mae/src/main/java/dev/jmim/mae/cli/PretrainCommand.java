@@ -29,8 +29,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(
             names = "--preset",
             defaultValue = "mae",
-            description = "recipe: mae (RandomResizedCrop, pixel target) or pixmim (Simple Resized Crop, low-frequency"
-                    + " target); default ${DEFAULT-VALUE}")
+            description = "recipe: mae (RandomResizedCrop, pixel target), pixmim (Simple Resized Crop, low-frequency"
+                    + " target) or pixio (block masking, several class tokens, deeper decoder, no flip);"
+                    + " default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(
@@ -111,7 +112,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Preset recipe = Preset.named(preset);
-        MaeConfig config = MaeConfig.named(modelName, !noNormPix);
+        MaeConfig config = recipe.model(modelName, !noNormPix);
         PrintStream log = System.out;
         Dataset dataset =
                 switch (data) {

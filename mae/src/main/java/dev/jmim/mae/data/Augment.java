@@ -19,6 +19,11 @@ public interface Augment {
         return (image, random) -> flipHorizontally(randomResizedCrop(image, random, size, 0.2, 1.0), random);
     }
 
+    /** Pixio's pretraining augmentation: RandomResizedCrop as MAE's, and no flip. */
+    static Augment pixioPretrain(int size) {
+        return (image, random) -> randomResizedCrop(image, random, size, 0.2, 1.0);
+    }
+
     /**
      * PixMIM's Simple Resized Crop: the shorter edge resized to size (bilinear; the longer edge to
      * ⌊size·long/short⌋, torchvision's truncation), 4 pixels of mirror padding on every side (the

@@ -54,12 +54,16 @@ public final class Features {
         return chosen;
     }
 
-    /** The class token of the encoder's last layer (after its norm), no patch masked. */
+    /**
+     * The class token of the encoder's last layer (after its norm; with several, as Pixio, their
+     * mean), no patch masked.
+     */
     public static Set encoder(MaskedAutoencoder model, Dataset data, int[] indices) throws IOException {
         model.train(false);
         int size = model.config().imgSize();
         int dim = model.config().dim();
-        int patches = (size / model.config().patch()) * (size / model.config().patch());
+        int units = model.config().maskUnits();
+        int k = model.config().clsTokens();
         float[] out = new float[indices.length * dim];
         int[] labels = new int[indices.length];
         for (int start = 0; start < indices.length; start += BATCH) {
@@ -74,8 +78,11 @@ public final class Features {
                     var _ = Autograd.noGrad()) {
                 Tensor images = Tensor.of(batch, n, 3, size, size);
                 Tensor latent =
-                        model.encode(images, 0.0, Tensor.zeros(n, patches)).latent();
-                float[] cls = latent.select(1, 0).contiguous().toFloatArray();
+                        model.encode(images, 0.0, Tensor.zeros(n, units)).latent();
+                float[] cls = latent.narrow(1, 0, k)
+                        .mean(new int[] {1}, false)
+                        .contiguous()
+                        .toFloatArray();
                 System.arraycopy(cls, 0, out, start * dim, cls.length);
             }
         }

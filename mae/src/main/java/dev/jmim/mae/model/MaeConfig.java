@@ -2,7 +2,10 @@ package dev.jmim.mae.model;
 
 /**
  * The shape of a masked autoencoder: image and patch size, the ViT encoder, the lighter decoder,
- * and whether the target is standardised per patch (norm-pix).
+ * whether the target is standardised per patch (norm-pix), and Pixio's knobs: how many class
+ * tokens, learned (instead of fixed sin-cos) position embeddings, the side of the square groups of
+ * patches masked together (1 = MAE's per-patch masking) and the encoder's stochastic depth (the
+ * last block's drop-path rate; rates rise linearly from 0 at the first block).
  */
 public record MaeConfig(
         int imgSize,
@@ -16,7 +19,44 @@ public record MaeConfig(
         int decoderHeads,
         double mlpRatio,
         double eps,
-        boolean normPixLoss) {
+        boolean normPixLoss,
+        int clsTokens,
+        boolean learnedPosEmbed,
+        int maskGrid,
+        double dropPath) {
+
+    /** MAE's config: one class token, sin-cos position tables, per-patch masking, no stochastic depth. */
+    public MaeConfig(
+            int imgSize,
+            int patch,
+            int inChans,
+            int dim,
+            int depth,
+            int heads,
+            int decoderDim,
+            int decoderDepth,
+            int decoderHeads,
+            double mlpRatio,
+            double eps,
+            boolean normPixLoss) {
+        this(
+                imgSize,
+                patch,
+                inChans,
+                dim,
+                depth,
+                heads,
+                decoderDim,
+                decoderDepth,
+                decoderHeads,
+                mlpRatio,
+                eps,
+                normPixLoss,
+                1,
+                false,
+                1,
+                0.0);
+    }
 
     public MaeConfig {
         if (imgSize % patch != 0) {
@@ -26,9 +66,16 @@ public record MaeConfig(
             throw new IllegalArgumentException("widths must divide into heads: encoder " + dim + "/" + heads
                     + ", decoder " + decoderDim + "/" + decoderHeads);
         }
-        if (dim % 4 != 0 || decoderDim % 4 != 0) {
+        if (!learnedPosEmbed && (dim % 4 != 0 || decoderDim % 4 != 0)) {
             throw new IllegalArgumentException(
                     "the 2-D sin-cos embedding needs widths divisible by 4, got " + dim + " and " + decoderDim);
+        }
+        if (clsTokens < 1 || maskGrid < 1 || (imgSize / patch) % maskGrid != 0) {
+            throw new IllegalArgumentException("need at least one class token and a mask grid that divides the "
+                    + (imgSize / patch) + " patches per side; got " + clsTokens + " tokens, grid " + maskGrid);
+        }
+        if (!(dropPath >= 0 && dropPath < 1)) {
+            throw new IllegalArgumentException("the drop-path rate must be in [0, 1), got " + dropPath);
         }
     }
 
@@ -47,7 +94,10 @@ public record MaeConfig(
         return m;
     }
 
-    /** The config written by {@link #toMetadata}; names the first missing key. */
+    /**
+     * The config written by {@link #toMetadata}; names the first missing key. Checkpoints from before
+     * Pixio's knobs existed get MAE's values for them.
+     */
     public static MaeConfig fromMetadata(java.util.Map<String, String> m) {
         java.util.function.Function<String, String> get = key -> {
             String v = m.get("config." + key);
@@ -69,7 +119,11 @@ public record MaeConfig(
                 Integer.parseInt(get.apply("decoderHeads")),
                 Double.parseDouble(get.apply("mlpRatio")),
                 Double.parseDouble(get.apply("eps")),
-                Boolean.parseBoolean(get.apply("normPixLoss")));
+                Boolean.parseBoolean(get.apply("normPixLoss")),
+                Integer.parseInt(m.getOrDefault("config.clsTokens", "1")),
+                Boolean.parseBoolean(m.getOrDefault("config.learnedPosEmbed", "false")),
+                Integer.parseInt(m.getOrDefault("config.maskGrid", "1")),
+                Double.parseDouble(m.getOrDefault("config.dropPath", "0")));
     }
 
     /** Patches per side. */
@@ -80,6 +134,11 @@ public record MaeConfig(
     /** Patches per image, L. */
     public int numPatches() {
         return grid() * grid();
+    }
+
+    /** What masking draws one noise value for: patches, or maskGrid × maskGrid groups of them. */
+    public int maskUnits() {
+        return numPatches() / (maskGrid * maskGrid);
     }
 
     /** mae_vit_base_patch16: 224 px, 768 × 12 blocks × 12 heads; decoder 512 × 8 × 16. */
@@ -106,10 +165,29 @@ public record MaeConfig(
         return new MaeConfig(32, 4, 3, 128, 4, 4, 64, 2, 2, 4.0, 1e-6, true);
     }
 
+    /**
+     * Pixio's encoder of a given size (B/16 768 × 12 × 12, L/16 1024 × 24 × 16, H/16 1280 × 32 × 16)
+     * with its pretraining decoder 512 × 32 × 16, 256 px, 8 class tokens, learned position
+     * embeddings, 4 × 4 block masking, drop path 0.4, norm-pix; or {@code tiny}: 32 px in 4-pixel
+     * patches, encoder 128 × 4 × 4, a decoder twice MAE-tiny's depth (64 × 4 × 2), 4 class tokens
+     * and 2 × 2 blocks — 16 blocks per image, 4 of them visible, as the reference's 256 px grid —
+     * and drop path 0.1, which suits a model this small better than 0.4.
+     */
+    public static MaeConfig pixio(String name) {
+        return switch (name) {
+            case "tiny" -> new MaeConfig(32, 4, 3, 128, 4, 4, 64, 4, 2, 4.0, 1e-6, true, 4, true, 2, 0.1);
+            case "base" -> new MaeConfig(256, 16, 3, 768, 12, 12, 512, 32, 16, 4.0, 1e-6, true, 8, true, 4, 0.4);
+            case "large" -> new MaeConfig(256, 16, 3, 1024, 24, 16, 512, 32, 16, 4.0, 1e-6, true, 8, true, 4, 0.4);
+            case "huge" -> new MaeConfig(256, 16, 3, 1280, 32, 16, 512, 32, 16, 4.0, 1e-6, true, 8, true, 4, 0.4);
+            default ->
+                throw new IllegalArgumentException("unknown model '" + name + "'; choose tiny, base, large or huge");
+        };
+    }
+
     /** A config by name: tiny, base, large or huge. */
     public static MaeConfig named(String name, boolean normPix) {
         return switch (name) {
-            case "tiny" -> normPix ? tiny() : withNormPix(tiny(), false);
+            case "tiny" -> tiny().withNormPix(normPix);
             case "base" -> base(normPix);
             case "large" -> large(normPix);
             case "huge" -> huge(normPix);
@@ -118,19 +196,24 @@ public record MaeConfig(
         };
     }
 
-    private static MaeConfig withNormPix(MaeConfig c, boolean normPix) {
+    /** This config with the norm-pix target on or off. */
+    public MaeConfig withNormPix(boolean normPix) {
         return new MaeConfig(
-                c.imgSize,
-                c.patch,
-                c.inChans,
-                c.dim,
-                c.depth,
-                c.heads,
-                c.decoderDim,
-                c.decoderDepth,
-                c.decoderHeads,
-                c.mlpRatio,
-                c.eps,
-                normPix);
+                imgSize,
+                patch,
+                inChans,
+                dim,
+                depth,
+                heads,
+                decoderDim,
+                decoderDepth,
+                decoderHeads,
+                mlpRatio,
+                eps,
+                normPix,
+                clsTokens,
+                learnedPosEmbed,
+                maskGrid,
+                dropPath);
     }
 }

@@ -30,6 +30,11 @@ import java.util.Map;
  * to p·p·C pixel values per patch, and the loss over removed patches only. Initialised as the
  * official {@code initialize_weights}: fixed 2-D sin-cos position tables, xavier-uniform linears
  * with zero bias, class and mask tokens from N(0, 0.02).
+ *
+ * <p>Pixio's changes are config knobs ({@link MaeConfig}): k class tokens (the position tables get
+ * k leading rows; the decoder carries the k positions and drops their predictions), learned
+ * position embeddings from a truncated N(0, 0.02), block masking, and stochastic depth in the
+ * encoder, drawn from its own random stream ({@link #setStochasticDepthStep}).
  */
 public final class MaskedAutoencoder extends Module {
     private final MaeConfig config;
@@ -44,20 +49,24 @@ public final class MaskedAutoencoder extends Module {
     private final ModuleList<Block> decoderBlocks;
     private final LayerNorm decoderNorm;
     private final Linear decoderPred;
+    private final Generator stochasticDepth;
 
     /** The loss, the prediction [N, L, p·p·C], the mask [N, L] (1 = removed) and ids_restore [N, L]. */
     public record Output(Tensor loss, Tensor pred, Tensor mask, Tensor idsRestore) {}
 
     public MaskedAutoencoder(MaeConfig c, Generator g) {
         this.config = c;
-        this.clsToken = parameter("cls_token", Init.normal(g, 0.02, 1, 1, c.dim()));
-        this.posEmbed = frozenParameter("pos_embed", PosEmbed.sinCos2d(c.dim(), c.grid(), true));
+        int k = c.clsTokens();
+        this.clsToken = parameter("cls_token", Init.normal(g, 0.02, 1, k, c.dim()));
+        this.posEmbed = positions("pos_embed", g, c.dim());
         this.maskToken = parameter("mask_token", Init.normal(g, 0.02, 1, 1, c.decoderDim()));
-        this.decoderPosEmbed = frozenParameter("decoder_pos_embed", PosEmbed.sinCos2d(c.decoderDim(), c.grid(), true));
+        this.decoderPosEmbed = positions("decoder_pos_embed", g, c.decoderDim());
         this.patchEmbed = child("patch_embed", new PatchEmbed(g, c.imgSize(), c.patch(), c.inChans(), c.dim()));
+        this.stochasticDepth = new Generator(g.seed(), STOCHASTIC_DEPTH_STREAM);
         this.blocks = child("blocks", new ModuleList<>());
         for (int i = 0; i < c.depth(); i++) {
-            blocks.add(new Block(g, c.dim(), c.heads(), c.mlpRatio(), true, c.eps(), 0));
+            double rate = c.depth() > 1 ? c.dropPath() * i / (c.depth() - 1) : 0;
+            blocks.add(new Block(g, c.dim(), c.heads(), c.mlpRatio(), true, c.eps(), rate, stochasticDepth));
         }
         this.norm = child("norm", new LayerNorm(c.dim(), c.eps()));
         this.decoderEmbed = child("decoder_embed", Linear.xavier(g, c.dim(), c.decoderDim(), true));
@@ -68,6 +77,29 @@ public final class MaskedAutoencoder extends Module {
         this.decoderNorm = child("decoder_norm", new LayerNorm(c.decoderDim(), c.eps()));
         int pixels = c.patch() * c.patch() * c.inChans();
         this.decoderPred = child("decoder_pred", Linear.xavier(g, c.decoderDim(), pixels, true));
+    }
+
+    private static final long STOCHASTIC_DEPTH_STREAM = 0x5D;
+
+    /** [1, k + L, width]: learned (truncated N(0, 0.02)) or the fixed sin-cos table, k zero rows first. */
+    private Parameter positions(String name, Generator g, int width) {
+        int k = config.clsTokens();
+        if (config.learnedPosEmbed()) {
+            return parameter(name, Init.truncNormal(g, 0.02, 1, k + config.numPatches(), width));
+        }
+        Tensor table = PosEmbed.sinCos2d(width, config.grid(), true);
+        if (k > 1) {
+            table = Tensor.cat(List.of(Tensor.zeros(table.dtype(), table.device(), 1, k - 1, width), table), 1);
+        }
+        return frozenParameter(name, table);
+    }
+
+    /**
+     * Points the encoder's drop-path draws at training step {@code step}: each step has its own
+     * stretch of the stream, so a resumed run draws what an uninterrupted one would have.
+     */
+    public void setStochasticDepthStep(long step) {
+        stochasticDepth.setOffset(step << 32);
     }
 
     /**
@@ -91,17 +123,20 @@ public final class MaskedAutoencoder extends Module {
         return config;
     }
 
-    /** The encoder's output [N, 1 + keep, D] (class token first) and the masking that chose its tokens. */
+    /** The encoder's output [N, k + keep, D] (the k class tokens first) and the masking that chose its tokens. */
     public record Encoded(Tensor latent, RandomMasking.Result masking) {}
 
-    /** Encodes images [N, C, H, W], masking with the given noise [N, L]. */
+    /** Encodes images [N, C, H, W], masking with the given noise [N, {@link MaeConfig#maskUnits()}]. */
     public Encoded encode(Tensor images, double maskRatio, Tensor noise) {
         Tensor x = patchEmbed.forward(images);
         int n = x.size(0);
         int length = x.size(1);
-        x = x.add(posEmbed.value().narrow(1, 1, length));
-        RandomMasking.Result masked = RandomMasking.apply(x, maskRatio, noise);
-        Tensor cls = clsToken.value().add(posEmbed.value().narrow(1, 0, 1)).expand(n, 1, config.dim());
+        int k = config.clsTokens();
+        x = x.add(posEmbed.value().narrow(1, k, length));
+        RandomMasking.Result masked = config.maskGrid() == 1
+                ? RandomMasking.apply(x, maskRatio, noise)
+                : RandomMasking.applyBlocks(x, maskRatio, noise, config.grid(), config.maskGrid());
+        Tensor cls = clsToken.value().add(posEmbed.value().narrow(1, 0, k)).expand(n, k, config.dim());
         Tensor h = Tensor.cat(List.of(cls, masked.kept()), 1);
         for (Block block : blocks.modules()) {
             h = block.forward(h);
@@ -115,14 +150,15 @@ public final class MaskedAutoencoder extends Module {
         int n = y.size(0);
         int length = idsRestore.size(1);
         int d = config.decoderDim();
-        Tensor tokens = maskToken.value().expand(n, length + 1 - y.size(1), d);
-        Tensor patches = Tensor.cat(List.of(y.narrow(1, 1, y.size(1) - 1), tokens), 1)
+        int k = config.clsTokens();
+        Tensor tokens = maskToken.value().expand(n, length + k - y.size(1), d);
+        Tensor patches = Tensor.cat(List.of(y.narrow(1, k, y.size(1) - k), tokens), 1)
                 .gather(1, idsRestore.unsqueeze(-1).expand(n, length, d));
-        Tensor h = Tensor.cat(List.of(y.narrow(1, 0, 1), patches), 1).add(decoderPosEmbed.value());
+        Tensor h = Tensor.cat(List.of(y.narrow(1, 0, k), patches), 1).add(decoderPosEmbed.value());
         for (Block block : decoderBlocks.modules()) {
             h = block.forward(h);
         }
-        return decoderPred.forward(decoderNorm.forward(h)).narrow(1, 1, length);
+        return decoderPred.forward(decoderNorm.forward(h)).narrow(1, k, length);
     }
 
     /** The full pass: mask with noise [N, L], encode, decode, and the loss on the removed patches. */

@@ -152,7 +152,8 @@ public final class Pretrainer {
                         Tensor noise = RandomMasking.noise(
                                 new Generator(s.seed() ^ (0x5DEECE66DL * (it + 1))),
                                 s.batch(),
-                                s.model().numPatches());
+                                s.model().maskUnits());
+                        model.setStochasticDepthStep(it);
                         Tensor loss = model.forward(images, s.maskRatio(), noise, targetImages.apply(images))
                                 .loss();
                         lastLoss = loss.item();

@@ -45,7 +45,7 @@ public final class Reconstructions {
                 model,
                 images,
                 ratio,
-                RandomMasking.noise(new Generator(seed), n, model.config().numPatches()));
+                RandomMasking.noise(new Generator(seed), n, model.config().maskUnits()));
         float[][] panels = {out.original(), out.masked(), out.reconstruction(), out.pasted()};
         int cell = s * ZOOM;
         int width = 4 * cell + 3 * GAP;

@@ -67,12 +67,17 @@ class AnalysisCommandsTest {
                 both.toString());
         assertTrue(printed.contains("mae:mae") && printed.contains("pixmim:pixmim"), printed);
         List<String> rows = Files.readAllLines(both.resolve("freq-psnr.csv"));
-        assertEquals("band,from_cycles,to_cycles,psnr_db_mae:mae,psnr_db_pixmim:pixmim", rows.getFirst());
+        assertEquals(
+                "band,from_cycles,to_cycles,psnr_db_mae:mae,psnr_db_pixmim:pixmim,delta_db_pixmim:pixmim",
+                rows.getFirst());
         assertEquals(5, rows.size(), "a header and 4 bands");
         for (String row : rows.subList(1, 5)) {
-            for (String psnr : List.of(row.split(",")).subList(3, 5)) {
+            String[] f = row.split(",");
+            for (String psnr : List.of(f).subList(3, 5)) {
                 assertTrue(Double.isFinite(Double.parseDouble(psnr)) && Double.parseDouble(psnr) > 0, row);
             }
+            double delta = Double.parseDouble(f[4]) - Double.parseDouble(f[3]);
+            assertEquals(delta, Double.parseDouble(f[5]), 2e-3, row);
         }
         assertTrue(Files.size(both.resolve("freq-psnr.png")) > 1000);
 

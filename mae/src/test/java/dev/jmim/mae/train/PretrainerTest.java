@@ -19,29 +19,40 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PretrainerTest {
     private static final MaeConfig SMALL = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true);
+    /** Pixio's knobs on: 2 class tokens, learned positions, 2 × 2 blocks, drop path up to 0.3. */
+    private static final MaeConfig SMALL_PIXIO =
+            new MaeConfig(16, 4, 3, 16, 2, 2, 8, 1, 2, 2.0, 1e-6, true, 2, true, 2, 0.3);
 
     private static Pretrainer.Settings settings(int accum) {
         return settings(accum, Preset.MAE);
     }
 
     private static Pretrainer.Settings settings(int accum, Preset preset) {
-        return new Pretrainer.Settings(SMALL, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2, preset);
+        MaeConfig model = preset == Preset.PIXIO ? SMALL_PIXIO : SMALL;
+        return new Pretrainer.Settings(model, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2, preset);
     }
 
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
-    @Test
-    void anInterruptedRunResumesBitIdentically(@TempDir Path dir) throws IOException {
+    /** Pixio's stochastic depth draws random numbers too: they must resume where they stopped. */
+    @ParameterizedTest
+    @EnumSource(
+            value = Preset.class,
+            names = {"MAE", "PIXIO"})
+    void anInterruptedRunResumesBitIdentically(Preset preset, @TempDir Path dir) throws IOException {
         SyntheticShapes data = new SyntheticShapes(48, 20, 3); // 6 iterations per epoch, 12 in all
-        Pretrainer.Result whole = Pretrainer.run(data, settings(2), dir.resolve("whole"), null, 0, QUIET);
-        Pretrainer.Result first = Pretrainer.run(data, settings(2), dir.resolve("split"), null, 6, QUIET);
+        Pretrainer.Settings s = settings(2, preset);
+        Pretrainer.Result whole = Pretrainer.run(data, s, dir.resolve("whole"), null, 0, QUIET);
+        Pretrainer.Result first = Pretrainer.run(data, s, dir.resolve("split"), null, 6, QUIET);
         assertEquals(12, whole.iterations());
         Path saved = dir.resolve("at-6.safetensors");
         Files.copy(first.checkpoint(), saved);
-        Pretrainer.Result resumed = Pretrainer.run(data, settings(2), dir.resolve("split"), saved, 0, QUIET);
+        Pretrainer.Result resumed = Pretrainer.run(data, s, dir.resolve("split"), saved, 0, QUIET);
 
         Map<String, Tensor> a = SafeTensors.load(whole.checkpoint());
         Map<String, Tensor> b = SafeTensors.load(resumed.checkpoint());
