@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             TargetCommand.class,
             FreqPsnrCommand.class,
             CoverageCommand.class,
+            FeaturesCommand.class,
+            DenseProbeCommand.class,
             ProbeCommand.class,
             DemoCommand.class,
             BenchCommand.class,

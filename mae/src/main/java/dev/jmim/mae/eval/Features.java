@@ -5,11 +5,13 @@ import dev.jmim.mae.data.Augment;
 import dev.jmim.mae.data.BatchLoader;
 import dev.jmim.mae.data.Dataset;
 import dev.jmim.mae.data.RgbImage;
+import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
 import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Tensor;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -87,6 +89,35 @@ public final class Features {
             }
         }
         return new Set(Tensor.of(out, indices.length, dim), labels);
+    }
+
+    /**
+     * Dense features as Pixio's evaluations take them: the encoder's last-layer patch tokens after
+     * its final LayerNorm, in raster order, [N, L, D], and the mean of its (normalised) class tokens
+     * [N, D]; no patch masked, eval mode.
+     */
+    public record Dense(Tensor patchTokens, Tensor clsMean) {}
+
+    /** Dense features of images already model-sized. */
+    public static Dense dense(MaskedAutoencoder model, List<RgbImage> images) {
+        model.train(false);
+        MaeConfig c = model.config();
+        int n = images.size();
+        int size = c.imgSize();
+        float[] batch = new float[n * 3 * size * size];
+        for (int i = 0; i < n; i++) {
+            BatchLoader.normalize(images.get(i), batch, i * 3 * size * size);
+        }
+        try (var _ = Autograd.noGrad()) {
+            MaskedAutoencoder.Encoded encoded =
+                    model.encode(Tensor.of(batch, n, 3, size, size), 0.0, Tensor.zeros(n, c.maskUnits()));
+            Tensor latent = encoded.latent();
+            int k = c.clsTokens();
+            int length = c.numPatches();
+            Tensor patches = latent.narrow(1, k, length)
+                    .gather(1, encoded.masking().idsRestore().unsqueeze(-1).expand(n, length, c.dim()));
+            return new Dense(patches.contiguous(), latent.narrow(1, 0, k).mean(new int[] {1}, false));
+        }
     }
 
     /** The pixels in [0, 1], resized to {@code size}, all channels, as one row per image. */

@@ -37,6 +37,16 @@ public final class LinearProbe {
 
     /** Top-1 accuracy on {@code test} of a probe trained on {@code train}. */
     public static double accuracy(Features.Set train, Features.Set test, int classes, Settings s) {
+        long[] predicted = predict(train, test.values(), classes, s);
+        int correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            correct += predicted[i] == test.labels()[i] ? 1 : 0;
+        }
+        return (double) correct / predicted.length;
+    }
+
+    /** The classes a probe trained on {@code train} gives the rows of {@code test} [M, D]. */
+    public static long[] predict(Features.Set train, Tensor test, int classes, Settings s) {
         int dim = train.values().size(1);
         BatchNorm1d norm = new BatchNorm1d(dim, 1e-6, false);
         Generator g = new Generator(s.seed());
@@ -63,13 +73,7 @@ public final class LinearProbe {
         norm.train(false);
         try (Scope _ = Scope.open();
                 var _ = Autograd.noGrad()) {
-            long[] predicted =
-                    head.forward(norm.forward(test.values())).argmax(1, false).toLongArray();
-            int correct = 0;
-            for (int i = 0; i < predicted.length; i++) {
-                correct += predicted[i] == test.labels()[i] ? 1 : 0;
-            }
-            return (double) correct / predicted.length;
+            return head.forward(norm.forward(test)).argmax(1, false).toLongArray();
         }
     }
 

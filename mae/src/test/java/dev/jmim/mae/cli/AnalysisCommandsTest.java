@@ -2,18 +2,55 @@ package dev.jmim.mae.cli;
 
 import static dev.jmim.mae.cli.CliRuns.fail;
 import static dev.jmim.mae.cli.CliRuns.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmim.mae.data.Augment;
+import dev.jmim.mae.data.RgbImage;
+import dev.jmim.mae.data.SyntheticShapes;
+import dev.jmim.mae.eval.Features;
+import dev.jmim.mae.model.MaskedAutoencoder;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code jmim coverage} and {@code jmim freq-psnr}: their tables, CSV files and plots. */
+/**
+ * {@code jmim coverage}, {@code freq-psnr}, {@code features} and {@code dense-probe}: their tables,
+ * files and plots, on checkpoints of one training step per preset.
+ */
 class AnalysisCommandsTest {
+    @TempDir
+    static Path runs;
+
+    @BeforeAll
+    static void pretrainOneStepPerPreset() {
+        for (String preset : new String[] {"mae", "pixmim", "pixio"}) {
+            run(
+                    "pretrain",
+                    "--preset",
+                    preset,
+                    "--images",
+                    "32",
+                    "--epochs",
+                    "1",
+                    "--batch",
+                    "32",
+                    "--out",
+                    runs.resolve(preset).toString());
+        }
+    }
+
+    private static String checkpoint(String preset) {
+        return runs.resolve(preset).resolve("checkpoint.safetensors").toString();
+    }
 
     @Test
     void coverageComparesTheThreeViewsWithAndWithoutMasking(@TempDir Path dir) throws IOException {
@@ -101,5 +138,54 @@ class AnalysisCommandsTest {
         String missing = fail(
                 "freq-psnr", "--checkpoint", dir.resolve("none.safetensors").toString());
         assertTrue(missing.startsWith("jmim freq-psnr: no such checkpoint"), missing);
+    }
+
+    @Test
+    void featuresExportPatchTokensInRasterOrderAndTheClassTokenMean(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("f.safetensors");
+        String printed = run("features", "--checkpoint", checkpoint("pixio"), "--images", "5", "--out", out.toString());
+        assertTrue(printed.contains("patch_tokens [5, 64, 128], cls_mean [5, 128]"), printed);
+        Map<String, Tensor> file = SafeTensors.load(out);
+        assertArrayEquals(new int[] {5, 64, 128}, file.get("patch_tokens").shape());
+        MaskedAutoencoder model = MaskedAutoencoder.fromCheckpoint(Path.of(checkpoint("pixio")));
+        RgbImage first = new SyntheticShapes(5, 32, 1_000_003).get(0);
+        Features.Dense expected =
+                Features.dense(model, List.of(Augment.resize(32).apply(first, null)));
+        assertArrayEquals(
+                expected.patchTokens().toFloatArray(),
+                file.get("patch_tokens").narrow(0, 0, 1).contiguous().toFloatArray());
+        assertArrayEquals(
+                expected.clsMean().contiguous().toFloatArray(),
+                file.get("cls_mean").narrow(0, 0, 1).contiguous().toFloatArray());
+        String bad = fail(
+                "features",
+                "--checkpoint",
+                checkpoint("pixio"),
+                "--out",
+                dir.resolve("f.npy").toString());
+        assertTrue(bad.startsWith("jmim features: --out"), bad);
+    }
+
+    @Test
+    void denseProbeScoresEveryCheckpointBesideRawPixels() {
+        String printed = run(
+                "dense-probe",
+                "--checkpoint",
+                checkpoint("mae"),
+                "--checkpoint",
+                checkpoint("pixio"),
+                "--train-images",
+                "20",
+                "--test-images",
+                "8",
+                "--epochs",
+                "2");
+        assertTrue(printed.contains("raw patch pixels"), printed);
+        assertEquals(
+                2,
+                printed.lines()
+                        .filter(l -> l.contains("checkpoint.safetensors"))
+                        .count(),
+                printed);
     }
 }
