@@ -37,6 +37,8 @@ import java.util.Map;
  * encoder, drawn from its own random stream ({@link #setStochasticDepthStep}).
  */
 public final class MaskedAutoencoder extends Module {
+    private static final long STOCHASTIC_DEPTH_STREAM = 0x5D;
+
     private final MaeConfig config;
     private final PatchEmbed patchEmbed;
     private final Parameter clsToken;
@@ -78,8 +80,6 @@ public final class MaskedAutoencoder extends Module {
         int pixels = c.patch() * c.patch() * c.inChans();
         this.decoderPred = child("decoder_pred", Linear.xavier(g, c.decoderDim(), pixels, true));
     }
-
-    private static final long STOCHASTIC_DEPTH_STREAM = 0x5D;
 
     /** [1, k + L, width]: learned (truncated N(0, 0.02)) or the fixed sin-cos table, k zero rows first. */
     private Parameter positions(String name, Generator g, int width) {
