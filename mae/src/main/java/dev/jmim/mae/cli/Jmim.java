@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             CoverageCommand.class,
             FeaturesCommand.class,
             DenseProbeCommand.class,
+            CurateCommand.class,
             ProbeCommand.class,
             DemoCommand.class,
             BenchCommand.class,

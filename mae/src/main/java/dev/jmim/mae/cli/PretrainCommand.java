@@ -4,6 +4,7 @@ import dev.jmim.mae.data.Augment;
 import dev.jmim.mae.data.Dataset;
 import dev.jmim.mae.data.FashionMnist;
 import dev.jmim.mae.data.ImageFolder;
+import dev.jmim.mae.data.ManifestDataset;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.model.MaeConfig;
@@ -44,7 +45,8 @@ final class PretrainCommand implements Callable<Integer> {
             names = "--data",
             defaultValue = "synthetic",
             description = "'synthetic' (built-in shapes), 'fashion-mnist' (its training split, from Debian's"
-                    + " dataset-fashion-mnist) or an image folder (default ${DEFAULT-VALUE})")
+                    + " dataset-fashion-mnist), an image folder, or a manifest.jsonl from jmim curate (default"
+                    + " ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--images", defaultValue = "2048", description = "synthetic images (default ${DEFAULT-VALUE})")
@@ -119,7 +121,10 @@ final class PretrainCommand implements Callable<Integer> {
                     case "synthetic" -> new SyntheticShapes(images, config.imgSize() + config.imgSize() / 4, seed);
                     case "fashion-mnist" ->
                         FashionMnist.open(Path.of(FashionMnist.DEBIAN_FOLDER), FashionMnist.Split.TRAIN);
-                    default -> ImageFolder.open(Path.of(data), log);
+                    default ->
+                        ManifestDataset.isManifest(data)
+                                ? ManifestDataset.open(Path.of(data))
+                                : ImageFolder.open(Path.of(data), log);
                 };
         Path folder = out != null ? out : Path.of("runs", preset + "-" + modelName);
         Pretrainer.Settings settings = new Pretrainer.Settings(

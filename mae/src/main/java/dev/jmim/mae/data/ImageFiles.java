@@ -5,10 +5,34 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Reading and writing image files through ImageIO (PNG, JPEG, BMP, GIF built in; WebP via TwelveMonkeys). */
 public final class ImageFiles {
     private ImageFiles() {}
+
+    /**
+     * The image's height and width from its header, without decoding the pixels; a clear
+     * IOException when it is missing or not an image ImageIO can read.
+     */
+    public static int[] dimensions(Path path) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+            var readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("cannot decode " + path + ": not a PNG, JPEG, WebP, BMP or GIF image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getHeight(0), reader.getWidth(0)};
+            } catch (RuntimeException e) {
+                throw new IOException("cannot decode " + path + ": " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
 
     /** The image at path as RGB in [0, 1]; a clear IOException when it is missing or not an image. */
     public static RgbImage read(Path path, int label) throws IOException {

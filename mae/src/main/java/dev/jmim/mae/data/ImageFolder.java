@@ -33,6 +33,12 @@ public final class ImageFolder implements Dataset {
         this.skipped = skipped;
     }
 
+    /** Whether the file's name ends in one of the image extensions read here (any case). */
+    public static boolean isImageFile(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return EXTENSIONS.stream().anyMatch(name::endsWith);
+    }
+
     public static ImageFolder open(Path root, PrintStream log) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("no such image folder: " + root);
@@ -40,10 +46,7 @@ public final class ImageFolder implements Dataset {
         List<Path> candidates;
         try (Stream<Path> walk = Files.walk(root)) {
             candidates = walk.filter(Files::isRegularFile)
-                    .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName()
-                            .toString()
-                            .toLowerCase(Locale.ROOT)
-                            .endsWith(e)))
+                    .filter(ImageFolder::isImageFile)
                     .sorted()
                     .toList();
         }

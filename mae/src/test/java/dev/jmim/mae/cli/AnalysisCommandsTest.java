@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.mae.data.Augment;
+import dev.jmim.mae.data.ImageFiles;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.eval.Features;
@@ -187,5 +188,48 @@ class AnalysisCommandsTest {
                         .filter(l -> l.contains("checkpoint.safetensors"))
                         .count(),
                 printed);
+    }
+
+    @Test
+    void curateWritesAManifestThatPretrainTrainsOn(@TempDir Path dir) throws IOException {
+        Path images = dir.resolve("images");
+        Files.createDirectories(images);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int i = 0; i < 5; i++) {
+            float[] px = new float[3 * 40 * 40];
+            for (int k = 0; k < px.length; k++) {
+                px[k] = (float) r.nextDouble();
+            }
+            ImageFiles.writePng(px, 40, 40, images.resolve("img-" + i + ".png"));
+        }
+        ImageFiles.writePng(new float[3 * 40 * 40], 40, 40, images.resolve("black.png"));
+        Path manifest = dir.resolve("kept.jsonl");
+        String printed = run(
+                "curate",
+                "--checkpoint",
+                checkpoint("mae"),
+                "--data",
+                images.toString(),
+                "--out",
+                manifest.toString(),
+                "--min-side",
+                "32",
+                "--loss-scale",
+                "100");
+        assertTrue(printed.contains("6 images, 5 kept (83.3%)"), printed);
+        assertTrue(printed.contains("low entropy=1"), printed);
+        String trained = run(
+                "pretrain",
+                "--data",
+                manifest.toString(),
+                "--epochs",
+                "1",
+                "--batch",
+                "5",
+                "--out",
+                dir.resolve("run").toString());
+        assertTrue(trained.contains("curated manifest") && trained.contains("5 of 6 images kept"), trained);
+        String bad = fail("curate", "--checkpoint", checkpoint("mae"), "--data", images.toString(), "--out", "m.txt");
+        assertTrue(bad.startsWith("jmim curate: --out m.txt: name a .jsonl manifest"), bad);
     }
 }
