@@ -81,7 +81,8 @@ class CuratorTest {
             halves[i] = (i % 64) < 32 ? 0.1f : 0.9f;
         }
         assertEquals(1, ColourEntropy.bits(new RgbImage(8, 8, halves, null, -1)), 1e-12);
-        assertTrue(ColourEntropy.bits(noise(64, new SplittableRandom(1))) > 8.5, "white noise nearly fills 9 bits");
+        assertTrue(
+                ColourEntropy.bits(noise(64, new SplittableRandom(1))) > 11, "4,096 noise pixels nearly fill 12 bits");
     }
 
     @Test
