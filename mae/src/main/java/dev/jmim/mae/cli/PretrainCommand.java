@@ -31,7 +31,8 @@ final class PretrainCommand implements Callable<Integer> {
             names = "--preset",
             defaultValue = "mae",
             description = "recipe: mae (RandomResizedCrop, pixel target), pixmim (Simple Resized Crop, low-frequency"
-                    + " target) or pixio (block masking, several class tokens, deeper decoder, no flip);"
+                    + " target), pixio (block masking, several class tokens, deeper decoder, no flip) or gmae (a"
+                    + " decoder predicting 3-D Gaussians, rendered by splatting);"
                     + " default ${DEFAULT-VALUE}")
     String preset;
 
@@ -86,6 +87,18 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "the run's seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--gaussians", description = "gmae: Gaussians (query tokens) per image, 64 to 1024 (default 256)")
+    Integer gaussians;
+
+    @Option(names = "--gaussian-scale", description = "gmae: the largest scale c in c·sigmoid (default 1.0)")
+    Double gaussianScale;
+
+    @Option(names = "--camera", description = "gmae: orthographic (default) or perspective")
+    String camera;
+
+    @Option(names = "--background", description = "gmae: the background's grey level in [0, 1] (default 1, white)")
+    Double background;
+
     @Option(names = "--out", description = "run folder (default runs/<preset>-<model>)")
     Path out;
 
@@ -114,7 +127,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Preset recipe = Preset.named(preset);
-        MaeConfig config = recipe.model(modelName, !noNormPix);
+        MaeConfig config = gaussianKnobs(recipe, recipe.model(modelName, !noNormPix));
         PrintStream log = System.out;
         Dataset dataset =
                 switch (data) {
@@ -154,5 +167,28 @@ final class PretrainCommand implements Callable<Integer> {
                         + "  recon grid %s (original | masked | reconstruction | reconstruction + visible)%n",
                 result.seconds(), result.lastLoss(), result.checkpoint(), result.metrics(), result.lossPlot(), grid);
         return 0;
+    }
+
+    /** The config with the GMAE options given; they are refused for the pixel-decoder presets. */
+    private MaeConfig gaussianKnobs(Preset recipe, MaeConfig config) {
+        boolean any = gaussians != null || gaussianScale != null || camera != null || background != null;
+        if (!any) {
+            return config;
+        }
+        if (recipe != Preset.GMAE) {
+            throw new IllegalArgumentException("--gaussians, --gaussian-scale, --camera and --background shape GMAE's"
+                    + " decoder; add --preset gmae (this run is " + recipe.id() + ")");
+        }
+        if (camera != null && !camera.equals("orthographic") && !camera.equals("perspective")) {
+            throw new IllegalArgumentException("--camera " + camera + ": choose orthographic or perspective");
+        }
+        if (gaussians != null && (gaussians < 1 || gaussians > 4096)) {
+            throw new IllegalArgumentException("--gaussians " + gaussians + ": choose 1 to 4096 (64 to 1024 is usual)");
+        }
+        return config.withGaussians(
+                gaussians != null ? gaussians : config.gaussians(),
+                gaussianScale != null ? gaussianScale : config.gaussianMaxScale(),
+                camera != null ? camera.equals("perspective") : config.perspective(),
+                background != null ? background : config.background());
     }
 }

@@ -55,60 +55,78 @@ public final class GaussianSplatting {
     record Projected(Tensor means, Tensor conics, Tensor depths) {}
 
     static Projected project(Tensor centres, Tensor scales, Tensor q, int height, int width, Camera camera) {
-        Tensor w = q.narrow(-1, 0, 1);
-        Tensor x = q.narrow(-1, 1, 1);
-        Tensor y = q.narrow(-1, 2, 1);
-        Tensor z = q.narrow(-1, 3, 1);
-        Tensor rotation = Tensor.cat(
-                        List.of(
-                                y.mul(y).add(z.mul(z)).mul(-2).add(1),
-                                x.mul(y).sub(w.mul(z)).mul(2),
-                                x.mul(z).add(w.mul(y)).mul(2),
-                                x.mul(y).add(w.mul(z)).mul(2),
-                                x.mul(x).add(z.mul(z)).mul(-2).add(1),
-                                y.mul(z).sub(w.mul(x)).mul(2),
-                                x.mul(z).sub(w.mul(y)).mul(2),
-                                y.mul(z).add(w.mul(x)).mul(2),
-                                x.mul(x).add(y.mul(y)).mul(-2).add(1)),
-                        -1)
-                .reshape(centres.size(0), centres.size(1), 3, 3);
-        Tensor m = rotation.mul(scales.unsqueeze(-2));
-        Tensor sigma = m.matmul(m.transpose(-1, -2));
+        // every quantity is per Gaussian, [N, K]: elementwise ops, no batches of 3 × 3 matmuls
+        Tensor w = q.narrow(-1, 0, 1).squeeze(-1);
+        Tensor x = q.narrow(-1, 1, 1).squeeze(-1);
+        Tensor y = q.narrow(-1, 2, 1).squeeze(-1);
+        Tensor z = q.narrow(-1, 3, 1).squeeze(-1);
+        Tensor[][] r = {
+            {
+                y.mul(y).add(z.mul(z)).mul(-2).add(1),
+                x.mul(y).sub(w.mul(z)).mul(2),
+                x.mul(z).add(w.mul(y)).mul(2)
+            },
+            {
+                x.mul(y).add(w.mul(z)).mul(2),
+                x.mul(x).add(z.mul(z)).mul(-2).add(1),
+                y.mul(z).sub(w.mul(x)).mul(2)
+            },
+            {
+                x.mul(z).sub(w.mul(y)).mul(2),
+                y.mul(z).add(w.mul(x)).mul(2),
+                x.mul(x).add(y.mul(y)).mul(-2).add(1)
+            }
+        };
+        Tensor[] m = new Tensor[9]; // M = R·diag(s), row-major
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                m[3 * i + j] = r[i][j].mul(scales.narrow(-1, j, 1).squeeze(-1));
+            }
+        }
         double fx = camera.perspective() ? camera.distance() * width / 2.0 : width / 2.0;
         double fy = camera.perspective() ? camera.distance() * height / 2.0 : height / 2.0;
-        Tensor tx = centres.narrow(-1, 0, 1);
-        Tensor ty = centres.narrow(-1, 1, 1);
-        Tensor tz = centres.narrow(-1, 2, 1).add(camera.distance());
-        Tensor jacobian;
-        Tensor mean;
+        Tensor tx = centres.narrow(-1, 0, 1).squeeze(-1);
+        Tensor ty = centres.narrow(-1, 1, 1).squeeze(-1);
+        Tensor tz = centres.narrow(-1, 2, 1).squeeze(-1).add(camera.distance());
+        // the two rows of J = [[j00, 0, j02], [0, j11, j12]] and the centre in pixels
+        Tensor j00;
+        Tensor j02;
+        Tensor j11;
+        Tensor j12;
+        Tensor u;
+        Tensor v;
         if (camera.perspective()) {
             Tensor inv = tz.reciprocal();
-            Tensor zero = tz.mul(0);
-            jacobian = Tensor.cat(
-                            List.of(
-                                    inv.mul(fx),
-                                    zero,
-                                    tx.mul(inv).mul(inv).mul(-fx),
-                                    zero,
-                                    inv.mul(fy),
-                                    ty.mul(inv).mul(inv).mul(-fy)),
-                            -1)
-                    .reshape(centres.size(0), centres.size(1), 2, 3);
-            mean = Tensor.cat(
-                    List.of(
-                            tx.mul(inv).mul(fx).add(width / 2.0),
-                            ty.mul(inv).mul(fy).add(height / 2.0)),
-                    -1);
+            j00 = inv.mul(fx);
+            j11 = inv.mul(fy);
+            j02 = tx.mul(inv).mul(inv).mul(-fx);
+            j12 = ty.mul(inv).mul(inv).mul(-fy);
+            u = tx.mul(inv).mul(fx).add(width / 2.0);
+            v = ty.mul(inv).mul(fy).add(height / 2.0);
         } else {
-            jacobian = Tensor.of(new double[] {fx, 0, 0, 0, fy, 0}, 2, 3).to(centres.dtype());
-            mean = Tensor.cat(List.of(tx.mul(fx).add(width / 2.0), ty.mul(fy).add(height / 2.0)), -1);
+            j00 = null;
+            j02 = null;
+            j11 = null;
+            j12 = null;
+            u = tx.mul(fx).add(width / 2.0);
+            v = ty.mul(fy).add(height / 2.0);
         }
-        Tensor sigma2 = jacobian.matmul(sigma).matmul(jacobian.transpose(-1, -2));
-        Tensor a = sigma2.narrow(-2, 0, 1).narrow(-1, 0, 1).squeeze(-1).add(0.3);
-        Tensor b = sigma2.narrow(-2, 0, 1).narrow(-1, 1, 1).squeeze(-1);
-        Tensor c = sigma2.narrow(-2, 1, 1).narrow(-1, 1, 1).squeeze(-1).add(0.3);
-        Tensor det = a.mul(c).sub(b.mul(b));
-        Tensor conic = Tensor.cat(List.of(c.div(det), b.neg().div(det), a.div(det)), -1);
-        return new Projected(mean, conic, tz.squeeze(-1).detach());
+        // Σ₂ = J·Σ·Jᵀ with Σ = M·Mᵀ: each J row times M, then the dot products of those rows
+        Tensor[] a = new Tensor[3];
+        Tensor[] b = new Tensor[3];
+        for (int col = 0; col < 3; col++) {
+            a[col] = j00 == null ? m[col].mul(fx) : m[col].mul(j00).add(m[6 + col].mul(j02));
+            b[col] = j11 == null ? m[3 + col].mul(fy) : m[3 + col].mul(j11).add(m[6 + col].mul(j12));
+        }
+        Tensor s00 = dot(a, a).add(0.3);
+        Tensor s01 = dot(a, b);
+        Tensor s11 = dot(b, b).add(0.3);
+        Tensor det = s00.mul(s11).sub(s01.mul(s01));
+        Tensor conic = Tensor.stack(List.of(s11.div(det), s01.neg().div(det), s00.div(det)), -1);
+        return new Projected(Tensor.stack(List.of(u, v), -1), conic, tz.detach());
+    }
+
+    private static Tensor dot(Tensor[] p, Tensor[] q) {
+        return p[0].mul(q[0]).add(p[1].mul(q[1])).add(p[2].mul(q[2]));
     }
 }

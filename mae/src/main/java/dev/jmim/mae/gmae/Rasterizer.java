@@ -20,8 +20,8 @@ import java.util.stream.IntStream;
  * its covariance), as the reference rasteriser culls.
  *
  * <p>The backward walks each pixel's contributors back to front (3DGS's rule: dα_i = T_i·(c_i −
- * S) − T_final·bg/(1 − α_i), S the colour composited behind i) and re-runs the forward for T_final
- * rather than keeping per-pixel state. Images are independent: they run on the common pool, each
+ * S) − T_final·bg/(1 − α_i), S the colour composited behind i) from the final transmittance and
+ * the last contributor that the forward kept (each render makes its own op instance). Images are independent: they run on the common pool, each
  * in one task, so results do not depend on the thread count. Computed in double whatever the dtype.
  */
 final class Rasterizer implements FusedOp {
@@ -33,6 +33,11 @@ final class Rasterizer implements FusedOp {
     private final int height;
     private final int width;
     private final double[] background;
+    /** Kept by the forward for the backward (one op instance per render): scenes, final T, list ends. */
+    private Scene[] scenes;
+
+    private double[] finalTransmittance;
+    private int[] ends;
 
     Rasterizer(int height, int width, double[] background) {
         this.height = height;
@@ -45,8 +50,12 @@ final class Rasterizer implements FusedOp {
         return "gaussian_splatting";
     }
 
-    /** One image's Gaussians in depth order and, per tile, the list of those that touch it. */
-    private record Scene(double[] mean, double[] conic, double[] colour, double[] opacity, int[][] tiles) {}
+    /**
+     * One image's Gaussians and, per tile, the list of those that touch it in depth order; minPower
+     * is ln(1/(255·o)), under which a Gaussian's α falls below 1/255 (so e^power need not be taken).
+     */
+    private record Scene(
+            double[] mean, double[] conic, double[] colour, double[] opacity, double[] minPower, int[][] tiles) {}
 
     private Scene scene(int n, int k, double[][] all) {
         double[] mean = Arrays.copyOfRange(all[0], n * k * 2, (n + 1) * k * 2);
@@ -86,7 +95,11 @@ final class Rasterizer implements FusedOp {
                 }
             }
         }
-        return new Scene(mean, conic, colour, opacity, lists);
+        double[] minPower = new double[k];
+        for (int g = 0; g < k; g++) {
+            minPower[g] = Math.log(MIN_ALPHA / opacity[g]);
+        }
+        return new Scene(mean, conic, colour, opacity, minPower, lists);
     }
 
     /** Tiles (x0, y0, x1, y1, inclusive) under the Gaussian's 3σ square; null when none or degenerate. */
@@ -119,7 +132,7 @@ final class Rasterizer implements FusedOp {
         double dx = px - s.mean[2 * g];
         double dy = py - s.mean[2 * g + 1];
         double power = -0.5 * (s.conic[3 * g] * dx * dx + s.conic[3 * g + 2] * dy * dy) - s.conic[3 * g + 1] * dx * dy;
-        if (power > 0) {
+        if (power > 0 || power < s.minPower[g]) {
             return -1;
         }
         double alpha = Math.min(MAX_ALPHA, s.opacity[g] * Math.exp(power));
@@ -139,16 +152,24 @@ final class Rasterizer implements FusedOp {
         int n = in[0].size(0);
         int k = in[0].size(1);
         double[][] all = doubles(in);
-        double[] out = new double[n * 3 * height * width];
+        int plane = height * width;
+        double[] out = new double[n * 3 * plane];
+        scenes = new Scene[n];
+        finalTransmittance = new double[n * plane];
+        ends = new int[n * plane];
         IntStream.range(0, n).parallel().forEach(i -> {
             Scene s = scene(i, k, all);
-            int plane = height * width;
+            scenes[i] = s;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
                     int[] list = s.tiles[(y / TILE) * ((width + TILE - 1) / TILE) + x / TILE];
                     double t = 1;
-                    double[] c = new double[3];
-                    for (int g : list) {
+                    double c0 = 0;
+                    double c1 = 0;
+                    double c2 = 0;
+                    int end = 0;
+                    for (int p = 0; p < list.length; p++) {
+                        int g = list[p];
                         double alpha = alpha(s, g, x + 0.5, y + 0.5);
                         if (alpha < 0) {
                             continue;
@@ -157,14 +178,19 @@ final class Rasterizer implements FusedOp {
                         if (next < MIN_TRANSMITTANCE) {
                             break;
                         }
-                        for (int ch = 0; ch < 3; ch++) {
-                            c[ch] += s.colour[3 * g + ch] * alpha * t;
-                        }
+                        double weight = alpha * t;
+                        c0 += s.colour[3 * g] * weight;
+                        c1 += s.colour[3 * g + 1] * weight;
+                        c2 += s.colour[3 * g + 2] * weight;
                         t = next;
+                        end = p + 1;
                     }
-                    for (int ch = 0; ch < 3; ch++) {
-                        out[(i * 3 + ch) * plane + y * width + x] = c[ch] + t * background[ch];
-                    }
+                    int pixel = y * width + x;
+                    finalTransmittance[i * plane + pixel] = t;
+                    ends[i * plane + pixel] = end;
+                    out[(i * 3) * plane + pixel] = c0 + t * background[0];
+                    out[(i * 3 + 1) * plane + pixel] = c1 + t * background[1];
+                    out[(i * 3 + 2) * plane + pixel] = c2 + t * background[2];
                 }
             }
         });
@@ -175,14 +201,16 @@ final class Rasterizer implements FusedOp {
     public Tensor[] backward(Tensor[] in, Tensor output, Tensor gradOutput) {
         int n = in[0].size(0);
         int k = in[0].size(1);
-        double[][] all = doubles(in);
         double[] grad = gradOutput.contiguous().toDoubleArray();
         double[] dMean = new double[n * k * 2];
         double[] dConic = new double[n * k * 3];
         double[] dColour = new double[n * k * 3];
         double[] dOpacity = new double[n * k];
+        if (scenes == null) {
+            forward(in); // the backward of an instance whose forward did not run here
+        }
         IntStream.range(0, n).parallel().forEach(i -> {
-            Scene s = scene(i, k, all);
+            Scene s = scenes[i];
             int plane = height * width;
             int base = i * k;
             for (int y = 0; y < height; y++) {
@@ -190,21 +218,9 @@ final class Rasterizer implements FusedOp {
                     int[] list = s.tiles[(y / TILE) * ((width + TILE - 1) / TILE) + x / TILE];
                     double px = x + 0.5;
                     double py = y + 0.5;
-                    double t = 1;
-                    int end = 0;
-                    for (int p = 0; p < list.length; p++) {
-                        double alpha = alpha(s, list[p], px, py);
-                        if (alpha < 0) {
-                            continue;
-                        }
-                        double next = t * (1 - alpha);
-                        if (next < MIN_TRANSMITTANCE) {
-                            break;
-                        }
-                        t = next;
-                        end = p + 1;
-                    }
-                    double finalT = t;
+                    int end = ends[i * plane + y * width + x];
+                    double finalT = finalTransmittance[i * plane + y * width + x];
+                    double t = finalT;
                     double[] g = new double[3];
                     double bgDot = 0;
                     for (int ch = 0; ch < 3; ch++) {

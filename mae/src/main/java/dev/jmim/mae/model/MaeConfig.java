@@ -5,7 +5,9 @@ package dev.jmim.mae.model;
  * whether the target is standardised per patch (norm-pix), and Pixio's knobs: how many class
  * tokens, learned (instead of fixed sin-cos) position embeddings, the side of the square groups of
  * patches masked together (1 = MAE's per-patch masking) and the encoder's stochastic depth (the
- * last block's drop-path rate; rates rise linearly from 0 at the first block).
+ * last block's drop-path rate; rates rise linearly from 0 at the first block); and GMAE's: how many
+ * Gaussians the decoder predicts (0 = MAE's pixel decoder), their largest scale c (scale =
+ * c·sigmoid), the camera (orthographic, or perspective) and the grey level of the background.
  */
 public record MaeConfig(
         int imgSize,
@@ -23,7 +25,11 @@ public record MaeConfig(
         int clsTokens,
         boolean learnedPosEmbed,
         int maskGrid,
-        double dropPath) {
+        double dropPath,
+        int gaussians,
+        double gaussianMaxScale,
+        boolean perspective,
+        double background) {
 
     /** MAE's config: one class token, sin-cos position tables, per-patch masking, no stochastic depth. */
     public MaeConfig(
@@ -55,7 +61,11 @@ public record MaeConfig(
                 1,
                 false,
                 1,
-                0.0);
+                0.0,
+                0,
+                1.0,
+                false,
+                1.0);
     }
 
     public MaeConfig {
@@ -77,6 +87,60 @@ public record MaeConfig(
         if (!(dropPath >= 0 && dropPath < 1)) {
             throw new IllegalArgumentException("the drop-path rate must be in [0, 1), got " + dropPath);
         }
+        if (gaussians < 0 || !(gaussianMaxScale > 0) || !(background >= 0 && background <= 1)) {
+            throw new IllegalArgumentException("Gaussians >= 0 (0: the pixel decoder), a positive largest scale and a"
+                    + " background in [0, 1] needed; got " + gaussians + ", " + gaussianMaxScale + ", " + background);
+        }
+    }
+
+    /** This config with Pixio's knobs set. */
+    public MaeConfig withPixio(int clsTokens, boolean learnedPosEmbed, int maskGrid, double dropPath) {
+        return new MaeConfig(
+                imgSize,
+                patch,
+                inChans,
+                dim,
+                depth,
+                heads,
+                decoderDim,
+                decoderDepth,
+                decoderHeads,
+                mlpRatio,
+                eps,
+                normPixLoss,
+                clsTokens,
+                learnedPosEmbed,
+                maskGrid,
+                dropPath,
+                gaussians,
+                gaussianMaxScale,
+                perspective,
+                background);
+    }
+
+    /** This config with a Gaussian decoder of that many query tokens (GMAE), or the pixel decoder for 0. */
+    public MaeConfig withGaussians(int gaussians, double maxScale, boolean perspective, double background) {
+        return new MaeConfig(
+                imgSize,
+                patch,
+                inChans,
+                dim,
+                depth,
+                heads,
+                decoderDim,
+                decoderDepth,
+                decoderHeads,
+                mlpRatio,
+                eps,
+                normPixLoss,
+                clsTokens,
+                learnedPosEmbed,
+                maskGrid,
+                dropPath,
+                gaussians,
+                maxScale,
+                perspective,
+                background);
     }
 
     /** The config as checkpoint metadata ("config.dim" → "192", …), so a checkpoint rebuilds its model. */
@@ -123,7 +187,11 @@ public record MaeConfig(
                 Integer.parseInt(m.getOrDefault("config.clsTokens", "1")),
                 Boolean.parseBoolean(m.getOrDefault("config.learnedPosEmbed", "false")),
                 Integer.parseInt(m.getOrDefault("config.maskGrid", "1")),
-                Double.parseDouble(m.getOrDefault("config.dropPath", "0")));
+                Double.parseDouble(m.getOrDefault("config.dropPath", "0")),
+                Integer.parseInt(m.getOrDefault("config.gaussians", "0")),
+                Double.parseDouble(m.getOrDefault("config.gaussianMaxScale", "1")),
+                Boolean.parseBoolean(m.getOrDefault("config.perspective", "false")),
+                Double.parseDouble(m.getOrDefault("config.background", "1")));
     }
 
     /** Patches per side. */
@@ -175,13 +243,26 @@ public record MaeConfig(
      */
     public static MaeConfig pixio(String name) {
         return switch (name) {
-            case "tiny" -> new MaeConfig(32, 4, 3, 128, 4, 4, 64, 4, 2, 4.0, 1e-6, true, 4, true, 2, 0.1);
-            case "base" -> new MaeConfig(256, 16, 3, 768, 12, 12, 512, 32, 16, 4.0, 1e-6, true, 8, true, 4, 0.4);
-            case "large" -> new MaeConfig(256, 16, 3, 1024, 24, 16, 512, 32, 16, 4.0, 1e-6, true, 8, true, 4, 0.4);
-            case "huge" -> new MaeConfig(256, 16, 3, 1280, 32, 16, 512, 32, 16, 4.0, 1e-6, true, 8, true, 4, 0.4);
+            case "tiny" -> new MaeConfig(32, 4, 3, 128, 4, 4, 64, 4, 2, 4.0, 1e-6, true).withPixio(4, true, 2, 0.1);
+            case "base" ->
+                new MaeConfig(256, 16, 3, 768, 12, 12, 512, 32, 16, 4.0, 1e-6, true).withPixio(8, true, 4, 0.4);
+            case "large" ->
+                new MaeConfig(256, 16, 3, 1024, 24, 16, 512, 32, 16, 4.0, 1e-6, true).withPixio(8, true, 4, 0.4);
+            case "huge" ->
+                new MaeConfig(256, 16, 3, 1280, 32, 16, 512, 32, 16, 4.0, 1e-6, true).withPixio(8, true, 4, 0.4);
             default ->
                 throw new IllegalArgumentException("unknown model '" + name + "'; choose tiny, base, large or huge");
         };
+    }
+
+    /**
+     * GMAE's: MAE's encoder of that name (tiny, base, large, huge) and decoder shape — the paper
+     * calls it lightweight without its size — predicting 256 Gaussians (scale at most 1.0, the
+     * paper's best; an orthographic camera; a white background), without norm-pix, which the
+     * paper finds hurts here.
+     */
+    public static MaeConfig gmae(String name) {
+        return named(name, false).withGaussians(256, 1.0, false, 1.0);
     }
 
     /** A config by name: tiny, base, large or huge. */
@@ -214,6 +295,10 @@ public record MaeConfig(
                 clsTokens,
                 learnedPosEmbed,
                 maskGrid,
-                dropPath);
+                dropPath,
+                gaussians,
+                gaussianMaxScale,
+                perspective,
+                background);
     }
 }

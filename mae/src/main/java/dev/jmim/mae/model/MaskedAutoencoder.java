@@ -1,6 +1,10 @@
 package dev.jmim.mae.model;
 
+import dev.jmim.mae.gmae.GaussianSplatting;
+import dev.jmim.mae.gmae.Gaussians;
 import dev.jmim.mae.recipe.MaskedLoss;
+import dev.jmim.mae.recipe.Normalization;
+import dev.jmim.mae.recipe.Patches;
 import dev.jmim.mae.recipe.PixelTarget;
 import dev.jmim.mae.recipe.RandomMasking;
 import dev.jmim.nn.Checkpoint;
@@ -35,6 +39,14 @@ import java.util.Map;
  * k leading rows; the decoder carries the k positions and drops their predictions), learned
  * position embeddings from a truncated N(0, 0.02), block masking, and stochastic depth in the
  * encoder, drawn from its own random stream ({@link #setStochasticDepthStep}).
+ *
+ * <p>GMAE's decoder replaces the pixel decoder when the config asks for Gaussians: k learnable
+ * query tokens ("query_tokens") join the projected visible latents (with their decoder position
+ * embeddings; the queries carry none), the decoder's outputs for the latents are dropped, and a
+ * linear head gives 14 numbers per query ({@link Gaussians}), rendered by {@link
+ * GaussianSplatting}. The loss is the MSE of the render against the image in [0, 1] pixels on the
+ * removed patches, without norm-pix; {@link Output#pred} holds the render as normalised patches, so
+ * the reconstruction tools treat both decoders alike.
  */
 public final class MaskedAutoencoder extends Module {
     private static final long STOCHASTIC_DEPTH_STREAM = 0x5D;
@@ -47,6 +59,7 @@ public final class MaskedAutoencoder extends Module {
     private final LayerNorm norm;
     private final Linear decoderEmbed;
     private final Parameter maskToken;
+    private final Parameter queryTokens;
     private final Parameter decoderPosEmbed;
     private final ModuleList<Block> decoderBlocks;
     private final LayerNorm decoderNorm;
@@ -61,7 +74,10 @@ public final class MaskedAutoencoder extends Module {
         int k = c.clsTokens();
         this.clsToken = parameter("cls_token", Init.normal(g, 0.02, 1, k, c.dim()));
         this.posEmbed = positions("pos_embed", g, c.dim());
-        this.maskToken = parameter("mask_token", Init.normal(g, 0.02, 1, 1, c.decoderDim()));
+        boolean gaussian = c.gaussians() > 0;
+        this.maskToken = gaussian ? null : parameter("mask_token", Init.normal(g, 0.02, 1, 1, c.decoderDim()));
+        this.queryTokens =
+                gaussian ? parameter("query_tokens", Init.normal(g, 0.02, 1, c.gaussians(), c.decoderDim())) : null;
         this.decoderPosEmbed = positions("decoder_pos_embed", g, c.decoderDim());
         this.patchEmbed = child("patch_embed", new PatchEmbed(g, c.imgSize(), c.patch(), c.inChans(), c.dim()));
         this.stochasticDepth = new Generator(g.seed(), STOCHASTIC_DEPTH_STREAM);
@@ -77,8 +93,8 @@ public final class MaskedAutoencoder extends Module {
             decoderBlocks.add(new Block(g, c.decoderDim(), c.decoderHeads(), c.mlpRatio(), true, c.eps(), 0));
         }
         this.decoderNorm = child("decoder_norm", new LayerNorm(c.decoderDim(), c.eps()));
-        int pixels = c.patch() * c.patch() * c.inChans();
-        this.decoderPred = child("decoder_pred", Linear.xavier(g, c.decoderDim(), pixels, true));
+        int outputs = gaussian ? Gaussians.PARAMETERS : c.patch() * c.patch() * c.inChans();
+        this.decoderPred = child("decoder_pred", Linear.xavier(g, c.decoderDim(), outputs, true));
     }
 
     /** [1, k + L, width]: learned (truncated N(0, 0.02)) or the fixed sin-cos table, k zero rows first. */
@@ -167,12 +183,59 @@ public final class MaskedAutoencoder extends Module {
     }
 
     /**
+     * GMAE's decoder: the Gaussians [N, k, ·] predicted from the encoder output and the positions
+     * of its visible patches, idsKeep [N, keep].
+     */
+    public Gaussians decodeGaussians(Tensor latent, Tensor idsKeep) {
+        if (queryTokens == null) {
+            throw new IllegalStateException(
+                    "this model decodes pixels; a GMAE config (gaussians > 0) decodes Gaussians");
+        }
+        Tensor y = decoderEmbed.forward(latent);
+        int n = y.size(0);
+        int k = config.clsTokens();
+        int keep = y.size(1) - k;
+        int d = config.decoderDim();
+        Tensor table = decoderPosEmbed.value();
+        Tensor visiblePositions = table.narrow(1, k, config.numPatches())
+                .expand(n, config.numPatches(), d)
+                .gather(1, idsKeep.unsqueeze(-1).expand(n, keep, d));
+        Tensor h = Tensor.cat(
+                List.of(
+                        y.narrow(1, 0, k).add(table.narrow(1, 0, k)),
+                        y.narrow(1, k, keep).add(visiblePositions),
+                        queryTokens.value().expand(n, config.gaussians(), d)),
+                1);
+        for (Block block : decoderBlocks.modules()) {
+            h = block.forward(h);
+        }
+        Tensor raw = decoderPred.forward(decoderNorm.forward(h).narrow(1, k + keep, config.gaussians()));
+        return Gaussians.activate(raw, config.gaussianMaxScale());
+    }
+
+    /** The fixed camera GMAE renders through. */
+    public GaussianSplatting.Camera camera() {
+        return new GaussianSplatting.Camera(config.perspective(), GaussianSplatting.Camera.ORTHOGRAPHIC.distance());
+    }
+
+    /**
      * As {@link #forward(Tensor, double, Tensor)}, with the target cut from {@code targetImages}
      * (images' shape) instead of the input: PixMIM's low-pass images, for one.
      */
     public Output forward(Tensor images, double maskRatio, Tensor noise, Tensor targetImages) {
         Encoded encoded = encode(images, maskRatio, noise);
         RandomMasking.Result masked = encoded.masking();
+        if (queryTokens != null) {
+            int s = config.imgSize();
+            Tensor render =
+                    decodeGaussians(encoded.latent(), masked.idsKeep()).render(s, s, camera(), config.background());
+            Tensor loss = MaskedLoss.mse(
+                    Patches.patchify(render, config.patch()),
+                    Patches.patchify(Normalization.toPixels(targetImages), config.patch()),
+                    masked.mask());
+            Tensor pred = Patches.patchify(Normalization.fromPixels(render), config.patch());
+            return new Output(loss, pred, masked.mask(), masked.idsRestore());
+        }
         Tensor pred = decode(encoded.latent(), masked.idsRestore());
         Tensor target = PixelTarget.of(targetImages, config.patch(), config.normPixLoss());
         return new Output(MaskedLoss.mse(pred, target, masked.mask()), pred, masked.mask(), masked.idsRestore());

@@ -1,8 +1,6 @@
 package dev.jmim.mae.recipe;
 
-import dev.jmim.mae.data.BatchLoader;
 import dev.jmim.tensor.DType;
-import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Tensor;
 
 /**
@@ -76,22 +74,14 @@ public final class LowFrequencyTarget {
             throw new IllegalArgumentException("low-frequency target: expects normalised images [N, 3, " + height + ", "
                     + width + "], got " + java.util.Arrays.toString(normalized.shape()));
         }
-        Tensor mean = channels(BatchLoader.MEAN, normalized.device());
-        Tensor std = channels(BatchLoader.STD, normalized.device());
         Tensor spectrum =
-                normalized.to(DType.F32).mul(std).add(mean).toComplex().fft2();
+                Normalization.toPixels(normalized.to(DType.F32)).toComplex().fft2();
         Tensor mask = Tensor.of(disk, height, width, 1).to(normalized.device());
         return spectrum.mul(mask).ifft2().complexAbs();
     }
 
     /** Normalised images [N, 3, H, W] → the target before patchify: the low-pass images, normalised. */
     public Tensor of(Tensor normalized) {
-        Tensor mean = channels(BatchLoader.MEAN, normalized.device());
-        Tensor std = channels(BatchLoader.STD, normalized.device());
-        return pixels(normalized).sub(mean).div(std);
-    }
-
-    private static Tensor channels(float[] values, Device device) {
-        return Tensor.of(values, 3, 1, 1).to(device);
+        return Normalization.fromPixels(pixels(normalized));
     }
 }

@@ -13,7 +13,9 @@ import java.util.function.UnaryOperator;
  * for MAE). PixMIM = MAE with Simple Resized Crop and the low-frequency target (methods.md §2.1);
  * the model input stays the unfiltered image. Pixio = MAE with several class tokens, learned
  * position embeddings, block masking, stochastic depth and a deeper decoder ({@link
- * MaeConfig#pixio}), RandomResizedCrop without the flip (methods.md §4.1–4.2).
+ * MaeConfig#pixio}), RandomResizedCrop without the flip (methods.md §4.1–4.2). GMAE = MAE's
+ * encoder and augmentation with a decoder that predicts Gaussians, rendered and compared with the
+ * image in pixels, no norm-pix ({@link MaeConfig#gmae}, methods.md §3).
  */
 public enum Preset {
     /** RandomResizedCrop (0.2–1, bicubic) + flip; the pixels themselves. */
@@ -21,16 +23,22 @@ public enum Preset {
     /** Simple Resized Crop + flip; the low-pass images ({@link LowFrequencyTarget}). */
     PIXMIM,
     /** RandomResizedCrop (0.2–1, bicubic), no flip; the pixels themselves; Pixio's model shape. */
-    PIXIO;
+    PIXIO,
+    /** MAE's augmentation; the pixels, rendered from predicted Gaussians. */
+    GMAE;
 
     /** The model named tiny, base, large or huge in this recipe's family (norm-pix as asked). */
     public MaeConfig model(String name, boolean normPix) {
-        return this == PIXIO ? MaeConfig.pixio(name).withNormPix(normPix) : MaeConfig.named(name, normPix);
+        return switch (this) {
+            case PIXIO -> MaeConfig.pixio(name).withNormPix(normPix);
+            case GMAE -> MaeConfig.gmae(name); // norm-pix stays off: the paper finds it hurts here
+            default -> MaeConfig.named(name, normPix);
+        };
     }
 
     public Augment augment(int size) {
         return switch (this) {
-            case MAE -> Augment.maePretrain(size);
+            case MAE, GMAE -> Augment.maePretrain(size);
             case PIXMIM -> Augment.simpleResizedCrop(size);
             case PIXIO -> Augment.pixioPretrain(size);
         };

@@ -18,9 +18,10 @@ public final class RandomMasking {
 
     /**
      * kept [N, keep, D] (the visible tokens, shuffled order); mask [N, L] in raster order, 1 where
-     * a token was removed; idsRestore [N, L] (I64), the argsort that puts shuffled tokens back.
+     * a token was removed; idsRestore [N, L] (I64), the argsort that puts shuffled tokens back;
+     * idsKeep [N, keep] (I64), the raster positions of the kept tokens.
      */
-    public record Result(Tensor kept, Tensor mask, Tensor idsRestore) {}
+    public record Result(Tensor kept, Tensor mask, Tensor idsRestore, Tensor idsKeep) {}
 
     /** Tokens kept at this ratio: int(L·(1 − ratio)), truncated as the reference does (in double). */
     public static int keepCount(int length, double ratio) {
@@ -90,6 +91,6 @@ public final class RandomMasking {
                         Tensor.zeros(DType.F32, x.device(), n, keep),
                         Tensor.full(1, DType.F32, x.device(), n, length - keep)),
                 1);
-        return new Result(kept, shuffledMask.gather(1, idsRestore), idsRestore);
+        return new Result(kept, shuffledMask.gather(1, idsRestore), idsRestore, idsKeep);
     }
 }

@@ -31,8 +31,8 @@ class DenseProbeTest {
      */
     @Test
     void densePatchTokensAreInRasterOrder() {
-        MaeConfig blocks = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true, 2, true, 2, 0.2);
-        MaeConfig patches = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true, 2, true, 1, 0.2);
+        MaeConfig blocks = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true).withPixio(2, true, 2, 0.2);
+        MaeConfig patches = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true).withPixio(2, true, 1, 0.2);
         List<RgbImage> images = shapes(3, 16, 4);
         Features.Dense shuffled = Features.dense(new MaskedAutoencoder(blocks, new Generator(1)), images);
         Features.Dense raster = Features.dense(new MaskedAutoencoder(patches, new Generator(1)), images);

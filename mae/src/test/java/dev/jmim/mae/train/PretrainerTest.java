@@ -26,7 +26,7 @@ class PretrainerTest {
     private static final MaeConfig SMALL = new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, true);
     /** Pixio's knobs on: 2 class tokens, learned positions, 2 × 2 blocks, drop path up to 0.3. */
     private static final MaeConfig SMALL_PIXIO =
-            new MaeConfig(16, 4, 3, 16, 2, 2, 8, 1, 2, 2.0, 1e-6, true, 2, true, 2, 0.3);
+            new MaeConfig(16, 4, 3, 16, 2, 2, 8, 1, 2, 2.0, 1e-6, true).withPixio(2, true, 2, 0.3);
 
     private static Pretrainer.Settings settings(int accum) {
         return settings(accum, Preset.MAE);
