@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             FeaturesCommand.class,
             DenseProbeCommand.class,
             CurateCommand.class,
+            LayersCommand.class,
+            FigureGroundCommand.class,
             ProbeCommand.class,
             DemoCommand.class,
             BenchCommand.class,

@@ -47,6 +47,20 @@ class AnalysisCommandsTest {
                     "--out",
                     runs.resolve(preset).toString());
         }
+        run(
+                "pretrain",
+                "--preset",
+                "gmae",
+                "--gaussians",
+                "16",
+                "--images",
+                "32",
+                "--epochs",
+                "1",
+                "--batch",
+                "32",
+                "--out",
+                runs.resolve("gmae").toString());
     }
 
     private static String checkpoint(String preset) {
@@ -231,5 +245,37 @@ class AnalysisCommandsTest {
         assertTrue(trained.contains("curated manifest") && trained.contains("5 of 6 images kept"), trained);
         String bad = fail("curate", "--checkpoint", checkpoint("mae"), "--data", images.toString(), "--out", "m.txt");
         assertTrue(bad.startsWith("jmim curate: --out m.txt: name a .jsonl manifest"), bad);
+    }
+
+    @Test
+    void gmaeLayersAndFigureGround(@TempDir Path dir) throws IOException {
+        Path image = dir.resolve("in.png");
+        RgbImage picture = new SyntheticShapes(1, 40, 8).get(0);
+        ImageFiles.writePng(picture.pixels(), 40, 40, image);
+        Path out = dir.resolve("layers");
+        String printed = run(
+                "layers",
+                "--checkpoint",
+                checkpoint("gmae"),
+                "--image",
+                image.toString(),
+                "--layers",
+                "4",
+                "--out",
+                out.toString());
+        assertTrue(printed.contains("4 layers of 4 Gaussians"), printed);
+        for (String png :
+                new String[] {"layer-1.png", "partial-4.png", "figure-ground.png", "edges.png", "overview.png"}) {
+            assertTrue(Files.size(out.resolve(png)) > 50, png);
+        }
+        assertEquals(32, ImageFiles.read(out.resolve("edges.png"), -1).width(), "at the model's resolution");
+        String scored = run("figure-ground", "--checkpoint", checkpoint("gmae"), "--images", "6");
+        assertTrue(scored.contains("all foreground") && scored.contains("centred square"), scored);
+        String pixels =
+                fail("layers", "--checkpoint", checkpoint("mae"), "--image", image.toString(), "--out", out.toString());
+        assertTrue(pixels.startsWith("jmim layers: layers need a GMAE checkpoint"), pixels);
+        String knob =
+                fail("pretrain", "--gaussians", "64", "--out", dir.resolve("x").toString());
+        assertTrue(knob.contains("add --preset gmae"), knob);
     }
 }

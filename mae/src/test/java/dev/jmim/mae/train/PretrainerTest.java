@@ -32,18 +32,27 @@ class PretrainerTest {
         return settings(accum, Preset.MAE);
     }
 
+    /** GMAE's decoder: 8 Gaussians, pixels in [0, 1], no norm-pix. */
+    private static final MaeConfig SMALL_GMAE =
+            new MaeConfig(16, 4, 3, 16, 1, 2, 8, 1, 2, 2.0, 1e-6, false).withGaussians(8, 1.0, false, 1.0);
+
     private static Pretrainer.Settings settings(int accum, Preset preset) {
-        MaeConfig model = preset == Preset.PIXIO ? SMALL_PIXIO : SMALL;
+        MaeConfig model =
+                switch (preset) {
+                    case PIXIO -> SMALL_PIXIO;
+                    case GMAE -> SMALL_GMAE;
+                    default -> SMALL;
+                };
         return new Pretrainer.Settings(model, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2, preset);
     }
 
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
-    /** Pixio's stochastic depth draws random numbers too: they must resume where they stopped. */
+    /** Every preset's run resumes exactly: Pixio's stochastic depth draws random numbers too, GMAE renders. */
     @ParameterizedTest
     @EnumSource(
             value = Preset.class,
-            names = {"MAE", "PIXIO"})
+            names = {"MAE", "PIXIO", "GMAE"})
     void anInterruptedRunResumesBitIdentically(Preset preset, @TempDir Path dir) throws IOException {
         SyntheticShapes data = new SyntheticShapes(48, 20, 3); // 6 iterations per epoch, 12 in all
         Pretrainer.Settings s = settings(2, preset);
