@@ -19,6 +19,11 @@ import java.util.List;
 public final class GaussianSplatting {
     private GaussianSplatting() {}
 
+    /** Nanoseconds spent rasterising (forward and backward) in this JVM so far: for cost measurements. */
+    public static long rasterizerNanos() {
+        return Rasterizer.NANOS.sum();
+    }
+
     /** The fixed camera: perspective or orthographic, at distance d from the plane z = 0. */
     public record Camera(boolean perspective, double distance) {
         public static final Camera ORTHOGRAPHIC = new Camera(false, 5);
