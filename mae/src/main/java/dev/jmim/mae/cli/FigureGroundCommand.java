@@ -27,6 +27,12 @@ final class FigureGroundCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "4", description = "depth groups (default ${DEFAULT-VALUE})")
     int layers;
 
+    @Option(
+            names = "--figure-layer",
+            defaultValue = "nearest",
+            description = "the layer whose removal marks the figure: nearest or farthest (default ${DEFAULT-VALUE})")
+    String figureLayer;
+
     @Option(names = "--threshold", defaultValue = "0.1", description = "default ${DEFAULT-VALUE}")
     double threshold;
 
@@ -56,7 +62,7 @@ final class FigureGroundCommand implements Callable<Integer> {
         double figureShare = 0;
         for (int i = 0; i < images; i++) {
             RgbImage image = data.get(i);
-            Layers.Result r = Layers.of(model, image, layers, threshold);
+            Layers.Result r = Layers.of(model, image, layers, threshold, nearest());
             gmae += iou(r.figure(), image.foreground());
             everything += iou(all, image.foreground());
             centred += iou(box, image.foreground());
@@ -73,7 +79,8 @@ final class FigureGroundCommand implements Callable<Integer> {
                 threshold);
         System.out.printf(
                 Locale.ROOT,
-                "  GMAE (render without the nearest layer) %.4f   (figure: %.1f%% of pixels)%n",
+                "  GMAE (render without the %s layer) %.4f   (figure: %.1f%% of pixels)%n",
+                figureLayer,
                 gmae / images,
                 100 * figureShare / images / (s * s));
         System.out.printf(Locale.ROOT, "  all foreground                          %.4f%n", everything / images);
@@ -92,5 +99,12 @@ final class FigureGroundCommand implements Callable<Integer> {
             union += a || b ? 1 : 0;
         }
         return union == 0 ? 1 : (double) inter / union;
+    }
+
+    private boolean nearest() {
+        if (!figureLayer.equals("nearest") && !figureLayer.equals("farthest")) {
+            throw new IllegalArgumentException("--figure-layer " + figureLayer + ": choose nearest or farthest");
+        }
+        return figureLayer.equals("nearest");
     }
 }

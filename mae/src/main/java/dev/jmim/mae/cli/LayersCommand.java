@@ -38,6 +38,12 @@ final class LayersCommand implements Callable<Integer> {
             description = "change in [0, 1] pixels that counts (default ${DEFAULT-VALUE})")
     double threshold;
 
+    @Option(
+            names = "--figure-layer",
+            defaultValue = "nearest",
+            description = "the layer whose removal marks the figure: nearest or farthest (default ${DEFAULT-VALUE})")
+    String figureLayer;
+
     @Option(names = "--out", required = true, description = "the folder to write the PNGs to")
     Path out;
 
@@ -48,7 +54,7 @@ final class LayersCommand implements Callable<Integer> {
         MaskedAutoencoder model = MaskedAutoencoder.fromCheckpoint(checkpoint);
         int s = model.config().imgSize();
         RgbImage sized = Augment.resize(s).apply(ImageFiles.read(image, -1), null);
-        Layers.Result r = Layers.of(model, sized, layers, threshold);
+        Layers.Result r = Layers.of(model, sized, layers, threshold, nearest());
         Files.createDirectories(out);
         float[] figure = grey(r.figure());
         float[] edges = grey(r.edges());
@@ -108,5 +114,12 @@ final class LayersCommand implements Callable<Integer> {
             }
         }
         ImageFiles.writePng(canvas, height, width, png);
+    }
+
+    private boolean nearest() {
+        if (!figureLayer.equals("nearest") && !figureLayer.equals("farthest")) {
+            throw new IllegalArgumentException("--figure-layer " + figureLayer + ": choose nearest or farthest");
+        }
+        return figureLayer.equals("nearest");
     }
 }

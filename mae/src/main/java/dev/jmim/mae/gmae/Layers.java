@@ -36,6 +36,11 @@ public final class Layers {
             int[] layerOfPixel) {}
 
     public static Result of(MaskedAutoencoder model, RgbImage image, int count, double threshold) {
+        return of(model, image, count, threshold, true);
+    }
+
+    /** As {@link #of(MaskedAutoencoder, RgbImage, int, double)}, the figure from the nearest or the farthest layer. */
+    public static Result of(MaskedAutoencoder model, RgbImage image, int count, double threshold, boolean nearest) {
         MaeConfig c = model.config();
         if (c.gaussians() == 0) {
             throw new IllegalArgumentException(
@@ -74,8 +79,10 @@ public final class Layers {
                 layers.add(render(model, all, nearestFirst, bounds[l], bounds[l + 1]));
                 partial.add(render(model, all, nearestFirst, 0, bounds[l + 1]));
             }
-            Tensor withoutNearest = render(model, all, nearestFirst, bounds[1], nearestFirst.length);
-            float[] figure = changed(full, withoutNearest, threshold);
+            Tensor withoutFigure = nearest
+                    ? render(model, all, nearestFirst, bounds[1], nearestFirst.length)
+                    : render(model, all, nearestFirst, 0, bounds[count - 1]);
+            float[] figure = changed(full, withoutFigure, threshold);
             int[] layerOf = new int[s * s];
             Tensor previous = render(model, all, nearestFirst, 0, 0);
             for (int l = 0; l < count; l++) {

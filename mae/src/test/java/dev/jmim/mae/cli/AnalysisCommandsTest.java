@@ -274,6 +274,11 @@ class AnalysisCommandsTest {
         String pixels =
                 fail("layers", "--checkpoint", checkpoint("mae"), "--image", image.toString(), "--out", out.toString());
         assertTrue(pixels.startsWith("jmim layers: layers need a GMAE checkpoint"), pixels);
+        String farthest =
+                run("figure-ground", "--checkpoint", checkpoint("gmae"), "--images", "3", "--figure-layer", "farthest");
+        assertTrue(farthest.contains("render without the farthest layer"), farthest);
+        String side = fail("figure-ground", "--checkpoint", checkpoint("gmae"), "--figure-layer", "middle");
+        assertTrue(side.startsWith("jmim figure-ground: --figure-layer middle: choose nearest or farthest"), side);
         String knob =
                 fail("pretrain", "--gaussians", "64", "--out", dir.resolve("x").toString());
         assertTrue(knob.contains("add --preset gmae"), knob);
