@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.GemmBench.class, MemoryBench.class, SplattingBench.class})
+        subcommands = {BenchCommand.GemmBench.class, MemoryBench.class, SplattingBench.class, MaeStepBench.class})
 public final class BenchCommand {
 
     /** {@code jmim bench gemm}: F32 C = A·B on the fast backend; GFLOP/s as the last line. */

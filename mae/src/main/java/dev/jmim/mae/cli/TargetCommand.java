@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "target", description = "Show or export a preset's reconstruction target for one image.")
 final class TargetCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "pixmim", description = "mae or pixmim (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--preset",
+            defaultValue = "pixmim",
+            description = "pixmim (the low-pass target) or mae, pixio, gmae (the pixels; default ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = "--image", required = true, description = "a PNG, JPEG, WebP, BMP or GIF image")

@@ -58,9 +58,21 @@ class TargetCommandTest {
                 "--out",
                 dir.resolve("x.jpg").toString());
         assertTrue(extension.startsWith("jmim target: --out") && extension.contains(".safetensors"), extension);
-        String preset = fail("target", "--preset", "gmae", "--image", png.toString(), "--out", "x.png");
-        assertTrue(preset.contains("unknown preset 'gmae'; this build has: mae, pixmim"), preset);
-        String missing = fail("target", "--image", dir.resolve("none.png").toString(), "--out", "x.png");
+        String preset = fail(
+                "target",
+                "--preset",
+                "simmim",
+                "--image",
+                png.toString(),
+                "--out",
+                dir.resolve("x.png").toString());
+        assertTrue(preset.contains("unknown preset 'simmim'; this build has: mae, pixmim, pixio, gmae"), preset);
+        String missing = fail(
+                "target",
+                "--image",
+                dir.resolve("none.png").toString(),
+                "--out",
+                dir.resolve("x.png").toString());
         assertTrue(missing.startsWith("jmim target: no such image file"), missing);
     }
 }

@@ -1,0 +1,52 @@
+"""PyTorch's side of `jmim bench mae-step`: images per second of full MAE training steps on the CPU.
+
+The model is the golden test's MAE (mae/src/test/python/make_golden.py: official models_mae.py
+semantics with timm's Block) at the issue's size: 32 px, patch 4, encoder 192 wide x 12 blocks x 3
+heads, decoder 128 x 2 x 4, norm-pix; batch 128 of standard-normal images, mask ratio 0.75, AdamW
+(betas 0.9/0.95, weight decay 0.05). Prints the median over the timed steps and the peak RSS.
+
+usage: OMP_WAIT_POLICY=PASSIVE python3 bench/python/mae_step_torch.py [--threads 2] [--steps 10]
+"""
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "mae" / "src" / "test" / "python"))
+from make_golden import TinyMae  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=128)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = TinyMae(img=32, patch=4, dim=192, depth=12, heads=3, dec_dim=128, dec_depth=2, dec_heads=4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1.5e-4 * args.batch / 256, betas=(0.9, 0.95),
+                                  weight_decay=0.05)
+    images = torch.randn(args.batch, 3, 32, 32)
+    times = []
+    for step in range(args.steps + 3):
+        noise = torch.rand(args.batch, 64)
+        started = time.perf_counter()
+        loss = model(images, noise)[0]
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if step >= 3:
+            times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"PyTorch {torch.__version__}, {args.threads} threads, batch {args.batch}: step {median * 1000:.0f} ms, "
+          f"{args.batch / median:.1f} img/s (median of {args.steps}), peak RSS {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
