@@ -81,6 +81,8 @@ public final class Reconstructions {
         for (int i = 0; i < n; i++) {
             BatchLoader.normalize(images.get(i), input, i * 3 * s * s);
         }
+        boolean training = model.isTraining();
+        model.train(false); // no stochastic depth in a picture
         try (var _ = Autograd.noGrad();
                 Scope _ = Scope.open()) {
             Tensor x = Tensor.of(input, n, 3, s, s);
@@ -106,6 +108,8 @@ public final class Reconstructions {
                     toPixels(x.mul(shown)),
                     toPixels(recon),
                     toPixels(x.mul(shown).add(recon.mul(hidden))));
+        } finally {
+            model.train(training);
         }
     }
 

@@ -56,6 +56,23 @@ class PixioModelTest {
         assertEquals(eval, model.forward(images, 0.75, noise).loss().item(), "no dropping in eval mode");
     }
 
+    /** Pictures and scores come from the eval-mode model; the caller's training mode comes back. */
+    @Test
+    void reconstructionsDoNotDropPaths() {
+        MaskedAutoencoder model = new MaskedAutoencoder(TINY, new Generator(1));
+        java.util.List<dev.jmim.mae.data.RgbImage> images =
+                java.util.List.of(new dev.jmim.mae.data.SyntheticShapes(1, 32, 2).get(0));
+        Tensor noise = RandomMasking.noise(new Generator(3), 1, TINY.maskUnits());
+        model.setStochasticDepthStep(1);
+        float[] first = dev.jmim.mae.train.Reconstructions.panels(model, images, 0.75, noise)
+                .reconstruction();
+        model.setStochasticDepthStep(2);
+        float[] second = dev.jmim.mae.train.Reconstructions.panels(model, images, 0.75, noise)
+                .reconstruction();
+        assertArrayEquals(first, second);
+        assertTrue(model.isTraining());
+    }
+
     @Test
     void theConfigTravelsInCheckpointMetadataAndOldCheckpointsReadAsMae() {
         assertEquals(TINY, MaeConfig.fromMetadata(TINY.toMetadata()));
