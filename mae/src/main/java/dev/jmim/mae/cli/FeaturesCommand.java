@@ -1,11 +1,10 @@
 package dev.jmim.mae.cli;
 
 import dev.jmim.mae.data.Augment;
+import dev.jmim.mae.data.DataSources;
 import dev.jmim.mae.data.Dataset;
 import dev.jmim.mae.data.FashionMnist;
-import dev.jmim.mae.data.ImageFolder;
 import dev.jmim.mae.data.RgbImage;
-import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.eval.Features;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
@@ -35,8 +34,9 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             defaultValue = "synthetic",
-            description = "'synthetic', 'fashion-mnist' (its test split) or an image folder; images resized to the"
-                    + " model (default ${DEFAULT-VALUE})")
+            description =
+                    "'synthetic', 'fashion-mnist' (its test split), an image folder or a manifest.jsonl; images resized to the"
+                            + " model (default ${DEFAULT-VALUE})")
     String data;
 
     @Option(
@@ -60,13 +60,7 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         MaskedAutoencoder model = MaskedAutoencoder.fromCheckpoint(checkpoint);
         MaeConfig c = model.config();
-        Dataset dataset =
-                switch (data) {
-                    case "synthetic" -> new SyntheticShapes(images, c.imgSize(), 1_000_003);
-                    case "fashion-mnist" ->
-                        FashionMnist.open(Path.of(FashionMnist.DEBIAN_FOLDER), FashionMnist.Split.TEST);
-                    default -> ImageFolder.open(Path.of(data), System.out);
-                };
+        Dataset dataset = DataSources.open(data, FashionMnist.Split.TEST, images, c.imgSize(), 1_000_003, System.out);
         int n = Math.min(images, dataset.size());
         Augment resize = Augment.resize(c.imgSize());
         List<Tensor> patches = new ArrayList<>();

@@ -1,11 +1,10 @@
 package dev.jmim.mae.cli;
 
 import dev.jmim.mae.data.Augment;
+import dev.jmim.mae.data.DataSources;
 import dev.jmim.mae.data.Dataset;
 import dev.jmim.mae.data.FashionMnist;
-import dev.jmim.mae.data.ImageFolder;
 import dev.jmim.mae.data.RgbImage;
-import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.eval.FrequencyPsnr;
 import dev.jmim.mae.model.MaskedAutoencoder;
 import dev.jmim.mae.recipe.RandomMasking;
@@ -46,8 +45,9 @@ final class FreqPsnrCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             defaultValue = "synthetic",
-            description = "'synthetic' (held-out shapes: another seed than pretraining's), 'fashion-mnist' (its test"
-                    + " split) or an image folder; images resized to the model (default ${DEFAULT-VALUE})")
+            description =
+                    "'synthetic' (held-out shapes: another seed than pretraining's), 'fashion-mnist' (its test"
+                            + " split), an image folder or a curated manifest.jsonl; images resized to the model (default ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--images", defaultValue = "512", description = "images evaluated (default ${DEFAULT-VALUE})")
@@ -87,7 +87,8 @@ final class FreqPsnrCommand implements Callable<Integer> {
             labels.add(label(checkpoint));
         }
         int size = models.getFirst().config().imgSize();
-        Dataset dataset = dataset(size);
+        Dataset dataset =
+                DataSources.open(data, FashionMnist.Split.TEST, images, size + size / 4, HELD_OUT_SEED, System.out);
         int count = Math.min(images, dataset.size());
         if (count < 1) {
             throw new IllegalArgumentException("--images must be at least 1; got " + images);
@@ -160,14 +161,6 @@ final class FreqPsnrCommand implements Callable<Integer> {
                 lines,
                 out.resolve("freq-psnr.png"));
         System.out.println("wrote " + out.resolve("freq-psnr.csv") + " and " + out.resolve("freq-psnr.png"));
-    }
-
-    private Dataset dataset(int size) throws IOException {
-        return switch (data) {
-            case "synthetic" -> new SyntheticShapes(images, size + size / 4, HELD_OUT_SEED);
-            case "fashion-mnist" -> FashionMnist.open(Path.of(FashionMnist.DEBIAN_FOLDER), FashionMnist.Split.TEST);
-            default -> ImageFolder.open(Path.of(data), System.out);
-        };
     }
 
     /** The checkpoint's preset and its run folder, e.g. "pixmim:fp-pixmim". */

@@ -1,12 +1,10 @@
 package dev.jmim.mae.cli;
 
 import dev.jmim.mae.data.Augment;
+import dev.jmim.mae.data.DataSources;
 import dev.jmim.mae.data.Dataset;
 import dev.jmim.mae.data.FashionMnist;
-import dev.jmim.mae.data.ImageFolder;
-import dev.jmim.mae.data.ManifestDataset;
 import dev.jmim.mae.data.RgbImage;
-import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.recipe.Preset;
 import dev.jmim.mae.train.Pretrainer;
@@ -129,16 +127,8 @@ final class PretrainCommand implements Callable<Integer> {
         Preset recipe = Preset.named(preset);
         MaeConfig config = gaussianKnobs(recipe, recipe.model(modelName, !noNormPix));
         PrintStream log = System.out;
-        Dataset dataset =
-                switch (data) {
-                    case "synthetic" -> new SyntheticShapes(images, config.imgSize() + config.imgSize() / 4, seed);
-                    case "fashion-mnist" ->
-                        FashionMnist.open(Path.of(FashionMnist.DEBIAN_FOLDER), FashionMnist.Split.TRAIN);
-                    default ->
-                        ManifestDataset.isManifest(data)
-                                ? ManifestDataset.open(Path.of(data))
-                                : ImageFolder.open(Path.of(data), log);
-                };
+        Dataset dataset = DataSources.open(
+                data, FashionMnist.Split.TRAIN, images, config.imgSize() + config.imgSize() / 4, seed, log);
         Path folder = out != null ? out : Path.of("runs", preset + "-" + modelName);
         Pretrainer.Settings settings = new Pretrainer.Settings(
                 config,
