@@ -23,6 +23,14 @@ public interface Backend {
     /** Zero-filled memory for {@code byteSize} bytes. */
     Storage allocate(long byteSize);
 
+    /**
+     * Memory for an op's output that the op writes in full before anything reads it, so it need
+     * not be zero-filled; backends without a cheaper way return {@link #allocate}'s.
+     */
+    default Storage allocateForOutput(long byteSize) {
+        return allocate(byteSize);
+    }
+
     MemoryStats memoryStats();
 
     void copyFromHost(MemorySegment source, Storage target, long targetByteOffset, long byteCount);

@@ -40,7 +40,7 @@ final class Ops {
             throw new IllegalArgumentException(name + ": not defined for BOOL tensors; cast first with .to(DType.F32)");
         }
         Tensor in = op.keepsIntegers() || x.dtype().isFloating() ? x : cast(x, DType.F32);
-        Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeView());
+        Tensor out = Tensor.forOutput(in.dtype(), in.device(), in.shapeView());
         backend(in).unary(op, in, out);
         return recorded(new Primitive.Unary(op), out, in);
     }
@@ -56,7 +56,7 @@ final class Ops {
         }
         Tensor left = cast(a, compute).expand(shape);
         Tensor right = cast(b, compute).expand(shape);
-        Tensor out = Tensor.empty(op.isComparison() ? DType.BOOL : compute, a.device(), shape);
+        Tensor out = Tensor.forOutput(op.isComparison() ? DType.BOOL : compute, a.device(), shape);
         backend(a).binary(op, left, right, out);
         return recorded(new Primitive.Binary(op), out, left, right);
     }
@@ -146,7 +146,7 @@ final class Ops {
         }
         Tensor l = cast(left, dtype).expand(concat(batch, m, k));
         Tensor r = cast(right, dtype).expand(concat(batch, k, n));
-        Tensor out = Tensor.empty(dtype, a.device(), concat(batch, m, n));
+        Tensor out = Tensor.forOutput(dtype, a.device(), concat(batch, m, n)); // k = 0 writes zeros
         backend(a).matmul(l, r, out);
         recorded(new Primitive.MatMul(), out, l, r);
         if (a.dim() == 1) {
@@ -281,7 +281,7 @@ final class Ops {
             return x;
         }
         live("to", x);
-        Tensor out = Tensor.empty(dtype, x.device(), x.shapeView());
+        Tensor out = Tensor.forOutput(dtype, x.device(), x.shapeView());
         backend(x).copy(x, out);
         return recorded(new Primitive.Cast(), out, x);
     }
@@ -295,7 +295,7 @@ final class Ops {
 
     static Tensor contiguousCopy(Tensor x) {
         live("contiguous", x);
-        Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeView());
+        Tensor out = Tensor.forOutput(x.dtype(), x.device(), x.shapeView());
         backend(x).copy(x, out);
         return recorded(new Primitive.Copy(), out, x);
     }

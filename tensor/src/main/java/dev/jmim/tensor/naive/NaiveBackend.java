@@ -61,6 +61,11 @@ public class NaiveBackend implements Backend {
     }
 
     @Override
+    public Storage allocateForOutput(long byteSize) {
+        return HostStorage.allocate(byteSize, false);
+    }
+
+    @Override
     public MemoryStats memoryStats() {
         return HostStorage.stats();
     }
