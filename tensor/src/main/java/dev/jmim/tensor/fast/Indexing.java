@@ -44,27 +44,8 @@ final class Indexing {
         if (!rowShaped(dim, index, x, out)) {
             return false;
         }
-        if (out.numel() == 0) {
-            return true;
-        }
-        int[] rowsShape = rowsOf(out.shape());
-        long rows = Shapes.numel(rowsShape);
-        int length = out.size(-1);
-        int bytes = x.dtype().byteSize();
-        MemorySegment xs = HostStorage.segmentOf(x);
-        MemorySegment os = HostStorage.segmentOf(out);
         MemorySegment is = HostStorage.segmentOf(index);
-        int parts = parallel.partsFor(rows * length, rows);
-        parallel.run(parts, part -> {
-            int[] at = new int[rowsShape.length];
-            for (long r = Parallel.split(rows, parts, part, 1); r < Parallel.split(rows, parts, part + 1, 1); r++) {
-                Shapes.unravel(r, rowsShape, at);
-                int k = checked("gather", index, is, at, dim, x.size(dim));
-                long from = offset(x, at, dim, k);
-                long to = offset(out, at, -1, 0);
-                MemorySegment.copy(xs, from * bytes, os, to * bytes, (long) length * bytes);
-            }
-        });
+        copyRows(x, dim, out, parallel, (at, position) -> checked("gather", index, is, at, dim, x.size(dim)));
         return true;
     }
 
@@ -96,8 +77,24 @@ final class Indexing {
         if (last < 1 || dim == last || (x.stride(last) != 1 && x.size(last) != 1)) {
             return false;
         }
+        MemorySegment is = HostStorage.segmentOf(index);
+        copyRows(x, dim, out, parallel, (at, position) -> {
+            position[0] = at[dim];
+            return checked("index_select", index, is, position, 0, x.size(dim));
+        });
+        return true;
+    }
+
+    /** Where out's row at position {@code at} comes from along dim; position is a 1-element scratch. */
+    @FunctionalInterface
+    private interface SourceRow {
+        int of(int[] at, int[] position);
+    }
+
+    /** Copies each row of out (every dim but the last) from x's row at the index source gives along dim. */
+    private static void copyRows(Tensor x, int dim, Tensor out, Parallel parallel, SourceRow source) {
         if (out.numel() == 0) {
-            return true;
+            return;
         }
         int[] rowsShape = rowsOf(out.shape());
         long rows = Shapes.numel(rowsShape);
@@ -105,21 +102,17 @@ final class Indexing {
         int bytes = x.dtype().byteSize();
         MemorySegment xs = HostStorage.segmentOf(x);
         MemorySegment os = HostStorage.segmentOf(out);
-        MemorySegment is = HostStorage.segmentOf(index);
         int parts = parallel.partsFor(rows * length, rows);
         parallel.run(parts, part -> {
             int[] at = new int[rowsShape.length];
             int[] position = new int[1];
             for (long r = Parallel.split(rows, parts, part, 1); r < Parallel.split(rows, parts, part + 1, 1); r++) {
                 Shapes.unravel(r, rowsShape, at);
-                position[0] = at[dim];
-                int k = checked("index_select", index, is, position, 0, x.size(dim));
-                long from = offset(x, at, dim, k);
+                long from = offset(x, at, dim, source.of(at, position));
                 long to = offset(out, at, -1, 0);
                 MemorySegment.copy(xs, from * bytes, os, to * bytes, (long) length * bytes);
             }
         });
-        return true;
     }
 
     /** The shape of the rows: every dim but the last (whose position is always 0). */
