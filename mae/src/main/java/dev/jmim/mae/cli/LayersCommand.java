@@ -5,6 +5,7 @@ import dev.jmim.mae.data.ImageFiles;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.gmae.Layers;
 import dev.jmim.mae.model.MaskedAutoencoder;
+import dev.jmim.mae.train.Reconstructions;
 import dev.jmim.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,8 +48,6 @@ final class LayersCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "the folder to write the PNGs to")
     Path out;
 
-    private static final int ZOOM = 4;
-
     @Override
     public Integer call() throws IOException {
         MaskedAutoencoder model = MaskedAutoencoder.fromCheckpoint(checkpoint);
@@ -68,7 +67,7 @@ final class LayersCommand implements Callable<Integer> {
         rows.add(List.of(sized.pixels(), r.full().toFloatArray(), figure, edges));
         rows.add(r.layers().stream().map(Tensor::toFloatArray).toList());
         rows.add(r.partial().stream().map(Tensor::toFloatArray).toList());
-        writeOverview(rows, s, out.resolve("overview.png"));
+        Reconstructions.writeGrid(rows, s, out.resolve("overview.png"));
         System.out.printf(
                 "%s → %s: %d layers of %d Gaussians; figure %.1f%% of the pixels; layer-%d.png, partial-%d.png,"
                         + " figure-ground.png, edges.png, overview.png%n",
@@ -90,30 +89,6 @@ final class LayersCommand implements Callable<Integer> {
             sum += x;
         }
         return sum / v.length;
-    }
-
-    /** Panels [3, s, s] in rows, each enlarged ZOOM times, 2 px of white between them. */
-    private static void writeOverview(List<List<float[]>> rows, int s, Path png) throws IOException {
-        int cell = s * ZOOM;
-        int columns = rows.stream().mapToInt(List::size).max().orElse(1);
-        int width = columns * cell + (columns - 1) * 2;
-        int height = rows.size() * cell + (rows.size() - 1) * 2;
-        float[] canvas = new float[3 * height * width];
-        java.util.Arrays.fill(canvas, 1f);
-        for (int row = 0; row < rows.size(); row++) {
-            for (int col = 0; col < rows.get(row).size(); col++) {
-                float[] panel = rows.get(row).get(col);
-                for (int ch = 0; ch < 3; ch++) {
-                    for (int y = 0; y < cell; y++) {
-                        for (int x = 0; x < cell; x++) {
-                            float v = Math.clamp(panel[(ch * s + y / ZOOM) * s + x / ZOOM], 0f, 1f);
-                            canvas[(ch * height + row * (cell + 2) + y) * width + col * (cell + 2) + x] = v;
-                        }
-                    }
-                }
-            }
-        }
-        ImageFiles.writePng(canvas, height, width, png);
     }
 
     private boolean nearest() {

@@ -13,6 +13,8 @@ import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,21 +48,38 @@ public final class Reconstructions {
                 images,
                 ratio,
                 RandomMasking.noise(new Generator(seed), n, model.config().maskUnits()));
-        float[][] panels = {out.original(), out.masked(), out.reconstruction(), out.pasted()};
-        int cell = s * ZOOM;
-        int width = 4 * cell + 3 * GAP;
-        int height = n * cell + (n - 1) * GAP;
-        float[] canvas = new float[3 * height * width];
-        java.util.Arrays.fill(canvas, 1f);
+        List<List<float[]>> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            for (int p = 0; p < 4; p++) {
+            int from = i * 3 * plane;
+            int to = from + 3 * plane;
+            rows.add(List.of(
+                    Arrays.copyOfRange(out.original(), from, to),
+                    Arrays.copyOfRange(out.masked(), from, to),
+                    Arrays.copyOfRange(out.reconstruction(), from, to),
+                    Arrays.copyOfRange(out.pasted(), from, to)));
+        }
+        writeGrid(rows, s, png);
+    }
+
+    /**
+     * Panels [3, s, s] in [0, 1] (clamped) laid out in rows on white, each enlarged ZOOM times, GAP
+     * pixels between them; rows may differ in length.
+     */
+    public static void writeGrid(List<List<float[]>> rows, int s, Path png) throws IOException {
+        int cell = s * ZOOM;
+        int columns = rows.stream().mapToInt(List::size).max().orElse(1);
+        int width = columns * cell + (columns - 1) * GAP;
+        int height = rows.size() * cell + (rows.size() - 1) * GAP;
+        float[] canvas = new float[3 * height * width];
+        Arrays.fill(canvas, 1f);
+        for (int row = 0; row < rows.size(); row++) {
+            for (int col = 0; col < rows.get(row).size(); col++) {
+                float[] panel = rows.get(row).get(col);
                 for (int ch = 0; ch < 3; ch++) {
                     for (int y = 0; y < cell; y++) {
-                        for (int xx = 0; xx < cell; xx++) {
-                            float v = Math.clamp(panels[p][(i * 3 + ch) * plane + (y / ZOOM) * s + xx / ZOOM], 0f, 1f);
-                            int cy = i * (cell + GAP) + y;
-                            int cx = p * (cell + GAP) + xx;
-                            canvas[(ch * height + cy) * width + cx] = v;
+                        for (int x = 0; x < cell; x++) {
+                            float v = Math.clamp(panel[(ch * s + y / ZOOM) * s + x / ZOOM], 0f, 1f);
+                            canvas[(ch * height + row * (cell + GAP) + y) * width + col * (cell + GAP) + x] = v;
                         }
                     }
                 }
