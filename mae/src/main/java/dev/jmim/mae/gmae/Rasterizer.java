@@ -131,15 +131,25 @@ final class Rasterizer implements FusedOp {
     }
 
     /** e^power of Gaussian g at a pixel centre, or −1 where the pixel skips it. */
-    private static double alpha(Scene s, int g, double px, double py) {
+    private static double gaussian(Scene s, int g, double px, double py) {
         double dx = px - s.mean[2 * g];
         double dy = py - s.mean[2 * g + 1];
         double power = -0.5 * (s.conic[3 * g] * dx * dx + s.conic[3 * g + 2] * dy * dy) - s.conic[3 * g + 1] * dx * dy;
         if (power > 0 || power < s.minPower[g]) {
             return -1;
         }
-        double alpha = Math.min(MAX_ALPHA, s.opacity[g] * Math.exp(power));
-        return alpha < MIN_ALPHA ? -1 : alpha;
+        double gauss = Math.exp(power);
+        return alphaOf(s, g, gauss) < MIN_ALPHA ? -1 : gauss;
+    }
+
+    private static double alphaOf(Scene s, int g, double gauss) {
+        return Math.min(MAX_ALPHA, s.opacity[g] * gauss);
+    }
+
+    /** Gaussian g's α at a pixel centre, or −1 where the pixel skips it. */
+    private static double alpha(Scene s, int g, double px, double py) {
+        double gauss = gaussian(s, g, px, py);
+        return gauss < 0 ? -1 : alphaOf(s, g, gauss);
     }
 
     private static double[][] doubles(Tensor[] in) {
@@ -237,10 +247,11 @@ final class Rasterizer implements FusedOp {
                     double[] behind = new double[3];
                     for (int p = end - 1; p >= 0; p--) {
                         int gi = list[p];
-                        double alpha = alpha(s, gi, px, py);
-                        if (alpha < 0) {
+                        double gauss = gaussian(s, gi, px, py);
+                        if (gauss < 0) {
                             continue;
                         }
+                        double alpha = alphaOf(s, gi, gauss);
                         double ti = t / (1 - alpha);
                         double dAlpha = -finalT * bgDot / (1 - alpha);
                         for (int ch = 0; ch < 3; ch++) {
@@ -256,7 +267,6 @@ final class Rasterizer implements FusedOp {
                         double a = s.conic[3 * gi];
                         double b = s.conic[3 * gi + 1];
                         double c = s.conic[3 * gi + 2];
-                        double gauss = Math.exp(-0.5 * (a * dx * dx + c * dy * dy) - b * dx * dy);
                         if (o * gauss >= MAX_ALPHA) {
                             continue; // clamped: α does not move with o or the shape
                         }
