@@ -7,6 +7,7 @@ import dev.jmim.mae.data.ImageFiles;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
+import dev.jmim.mae.recipe.MaskedLoss;
 import dev.jmim.mae.recipe.PixelTarget;
 import dev.jmim.mae.recipe.RandomMasking;
 import dev.jmim.tensor.Scope;
@@ -287,10 +288,7 @@ public final class Curator {
             Tensor x = Tensor.of(batch, n, 3, size, size);
             MaskedAutoencoder.Output out = model.forward(x, rules.maskRatio(), Tensor.cat(noise, 0));
             Tensor target = PixelTarget.of(x, c.patch(), c.normPixLoss());
-            Tensor diff = out.pred().sub(target);
-            Tensor perPatch = diff.mul(diff).mean(new int[] {-1}, false);
-            Tensor perImage = perPatch.mul(out.mask()).sum(1).div(out.mask().sum(1));
-            return perImage.toDoubleArray();
+            return MaskedLoss.perImage(out.pred(), target, out.mask()).toDoubleArray();
         }
     }
 
