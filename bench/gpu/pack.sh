@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without Java needs into dist/jmim-gpu.tar.gz: a jlink'd JDK 25 runtime,
-# jmim's jars and their dependencies, the cuda-bindings test classes and the JUnit console launcher.
+# jmim's jars and their dependencies, the GPU tests (dev.jmim.cuda, dev.jmim.gpu) and the JUnit console launcher.
 # On the GPU machine: tar -xzf dist/jmim-gpu.tar.gz -C dist && bench/gpu/run.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$root/tools/env.sh"
 cd "$root"
 mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl mae,bench -am package
-mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl cuda-bindings -am test-compile
+mvn -B -q -ntp -DskipTests -Dspotless.skip=true -pl cuda-bindings,src/test -am test-compile
 junit="$(grep -m1 -o '<junit.version>[^<]*' pom.xml | cut -d'>' -f2)"
 dist="$root/dist"
 rm -rf "$dist"
 mkdir -p "$dist/lib" "$dist/test-lib"
 cp mae/target/jmim-mae.jar mae/target/lib/*.jar bench/target/jmim-bench-*-SNAPSHOT.jar "$dist/lib/"
 cp -r cuda-bindings/target/test-classes "$dist/test-classes"
+cp -r src/test/target/test-classes/dev/jmim/gpu "$dist/test-classes/dev/jmim/"
 mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
   -DoutputDirectory="$dist/test-lib"
 # The modules jdeps finds in jmim and its dependencies (java.sql: jackson's date types), plus what the

@@ -9,6 +9,7 @@ import dev.jmim.tensor.MemoryCounter;
 import dev.jmim.tensor.MemoryStats;
 import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Shapes;
+import dev.jmim.tensor.Splatting;
 import dev.jmim.tensor.Storage;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
@@ -20,13 +21,15 @@ import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The {@link Backend} of one NVIDIA GPU. F32 arithmetic, comparisons, where, casts between all dtypes,
  * fill, float reductions, argmax, softmax, layer_norm, gather, index_select and F32 scatter_add run as
  * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default, TF32 when {@code
- * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}), F32 fft2 through cuFFT. What has no
- * kernel yet (integer arithmetic and reductions, argsort, random, F64 fft2) runs on the CPU backend over host copies ({@link
+ * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}), F32 fft2 through cuFFT; fused AdamW, F32
+ * Philox fills and GMAE's splatting ({@link #splatting()}) are kernels too. What has no kernel yet
+ * (integer arithmetic and reductions, argsort, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
  * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
@@ -38,6 +41,7 @@ public final class CudaBackend implements Backend {
     private final HostFallback fallback = new HostFallback(this);
     private final FftPlans fftPlans = new FftPlans();
     private final Cublas.Precision matmulPrecision;
+    private final CudaSplatting splatting;
 
     CudaBackend(Device device) {
         this.context = new CudaContext(device);
@@ -46,6 +50,7 @@ public final class CudaBackend implements Backend {
         this.matmulPrecision = mode != null && mode.toLowerCase(Locale.ROOT).equals("tf32")
                 ? Cublas.Precision.TF32
                 : Cublas.Precision.FP32;
+        this.splatting = new CudaSplatting(this, context);
     }
 
     @Override
@@ -689,15 +694,67 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** From the device's primitive kernels (the composite, same bits); a fused kernel is still to come. */
+    /** One pass of {@code adamw_f32} (the composite's float operations in its order: the same bits). */
     @Override
-    public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
-        step.composite(param, grad, expAvg, expAvgSq);
+    public synchronized void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        Tensor gradient = grad.isContiguous() ? grad : grad.detach().contiguous();
+        AdamwStep.Factors f = step.factors();
+        context.enter();
+        context.kernels()
+                .elementwise(
+                        "adamw_f32",
+                        param.numel(),
+                        new Launch()
+                                .i64(param.numel())
+                                .f32(f.decay())
+                                .f32(f.beta1())
+                                .f32(f.oneMinusBeta1())
+                                .f32(f.beta2())
+                                .f32(f.oneMinusBeta2())
+                                .f32(f.sqrtCorrection2())
+                                .f32(f.eps())
+                                .f32(f.stepSize())
+                                .pointer(denseAddress(param))
+                                .pointer(denseAddress(gradient))
+                                .pointer(denseAddress(expAvg))
+                                .pointer(denseAddress(expAvgSq)));
+        Reference.reachabilityFence(gradient);
+    }
+
+    /** F32 by {@code random_f32} (Philox's mapping on the device); other dtypes on the host. */
+    @Override
+    public synchronized void random(Distribution distribution, PhiloxState at, Tensor out) {
+        if (out.dtype() != DType.F32) {
+            fallback.run(out, h -> h.cpu().random(distribution, at, h.out()));
+            return;
+        }
+        double[] p =
+                switch (distribution) {
+                    case Distribution.Uniform u -> new double[] {0, u.low(), u.high(), 0, 0};
+                    case Distribution.Normal g -> new double[] {1, g.mean(), g.std(), 0, 0};
+                    case Distribution.TruncatedNormal t -> new double[] {2, t.mean(), t.std(), t.a(), t.b()};
+                };
+        context.enter();
+        context.kernels()
+                .elementwise(
+                        "random_f32",
+                        out.numel(),
+                        new Launch()
+                                .i32((int) p[0])
+                                .i64(out.numel())
+                                .i64(at.seed())
+                                .i64(at.stream())
+                                .i64(at.offset())
+                                .f64(p[1])
+                                .f64(p[2])
+                                .f64(p[3])
+                                .f64(p[4])
+                                .pointer(denseAddress(out)));
     }
 
     @Override
-    public synchronized void random(Distribution distribution, PhiloxState at, Tensor out) {
-        fallback.run(out, h -> h.cpu().random(distribution, at, h.out()));
+    public Optional<Splatting> splatting() {
+        return Optional.of(splatting);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -35,9 +35,15 @@ final class Kernels {
             Map.entry("layer_norm_rows", "reduce"),
             Map.entry("gather", "index"),
             Map.entry("index_select", "index"),
-            Map.entry("scatter_add_f32", "index"));
+            Map.entry("scatter_add_f32", "index"),
+            Map.entry("adamw_f32", "optim"),
+            Map.entry("random_f32", "random"),
+            Map.entry("splat_prepare", "splat"),
+            Map.entry("splat_forward", "splat"),
+            Map.entry("splat_backward", "splat"),
+            Map.entry("splat_gather", "splat"));
 
-    static final List<String> MODULES = List.of("elementwise", "reduce", "index");
+    static final List<String> MODULES = List.of("elementwise", "reduce", "index", "optim", "random", "splat");
 
     private final Map<String, MemorySegment> modules = new HashMap<>();
     private final Map<String, MemorySegment> functions = new HashMap<>();

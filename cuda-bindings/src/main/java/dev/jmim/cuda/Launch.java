@@ -29,6 +29,11 @@ final class Launch implements AutoCloseable {
         return this;
     }
 
+    Launch f32(float value) {
+        slots.add(arena.allocateFrom(ValueLayout.JAVA_FLOAT, value));
+        return this;
+    }
+
     Launch f64(double value) {
         slots.add(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, value));
         return this;

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jmim.tensor.AdamwStep;
 import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.random.Distribution;
 import dev.jmim.tensor.random.Generator;
 import java.util.ArrayList;
 import java.util.List;
@@ -282,15 +284,65 @@ class CudaBackendTest {
     }
 
     @Test
-    void argsortAndRandomGiveTheCpuResults() {
+    void argsortGivesTheCpuResult() {
         Random r = new Random(11);
         Tensor x = randomTensor(r, DType.F32, 5, 33);
         compareExact(x, t -> t.argsort(1, true), "argsort");
-        Tensor cpu = Tensor.random(
-                new Generator(42), new dev.jmim.tensor.random.Distribution.Normal(0, 1), DType.F32, Device.CPU, 3, 100);
-        Tensor gpu = Tensor.random(
-                new Generator(42), new dev.jmim.tensor.random.Distribution.Normal(0, 1), DType.F32, GPU, 3, 100);
-        assertExact(cpu, gpu.to(Device.CPU), "randn from the same seed");
+    }
+
+    /**
+     * Philox on the device from the same (seed, stream, offset) as the CPU: uniform bit for bit; the
+     * normal paths within one float ulp (the device's double log/sin/cos/erfc/erfinv may differ from
+     * Java's by an ulp, which moves the float only at a rounding boundary).
+     */
+    @Test
+    void randomFillsGiveTheCpuNumbers() {
+        CudaBackend cuda = (CudaBackend) Backends.forDevice(GPU);
+        long fallbacksBefore = cuda.hostFallbacks();
+        Distribution[] distributions = {
+            new Distribution.Uniform(-0.3, 2.5),
+            new Distribution.Normal(0.5, 2),
+            new Distribution.TruncatedNormal(0, 0.02, -0.04, 0.04)
+        };
+        for (Distribution d : distributions) {
+            for (int[] shape : new int[][] {{7}, {3, 100_001}}) {
+                Generator onCpu = new Generator(42, 7);
+                Generator onGpu = new Generator(42, 7);
+                onCpu.setOffset(5); // an offset that is no multiple of a Philox block
+                onGpu.setOffset(5);
+                Tensor cpu = Tensor.random(onCpu, d, DType.F32, Device.CPU, shape);
+                Tensor gpu = Tensor.random(onGpu, d, DType.F32, GPU, shape).to(Device.CPU);
+                if (d instanceof Distribution.Uniform) {
+                    assertExact(cpu, gpu, "uniform " + describe(shape));
+                } else {
+                    assertClose(cpu, gpu, 1, 0, d + " " + describe(shape));
+                }
+                assertEquals(onCpu.offset(), onGpu.offset(), "both generators advance alike");
+            }
+        }
+        assertEquals(fallbacksBefore, cuda.hostFallbacks(), "every F32 fill ran on the device");
+    }
+
+    /** The fused AdamW kernel gives the composite's bits (computed on the CPU), with and without decay. */
+    @Test
+    void fusedAdamwEqualsTheCompositeBitForBit() {
+        Random r = new Random(12);
+        for (double decay : new double[] {0, 0.05}) {
+            for (int n : new int[] {1, 1000, 65_537}) {
+                AdamwStep step = new AdamwStep(1.5e-4, 0.9, 0.95, 1e-8, decay, 3);
+                Tensor param = randomTensor(r, DType.F32, n);
+                Tensor grad = randomTensor(r, DType.F32, n);
+                Tensor m = randomTensor(r, DType.F32, n).mul(0.01);
+                Tensor v = randomTensor(r, DType.F32, n).abs().mul(1e-4);
+                Tensor[] gpu = {param.to(GPU), grad.to(GPU), m.to(GPU), v.to(GPU)};
+                step.composite(param, grad, m, v);
+                step.apply(gpu[0], gpu[1], gpu[2], gpu[3]);
+                String what = "adamw n=" + n + " decay=" + decay;
+                assertExact(param, gpu[0].to(Device.CPU), what + " param");
+                assertExact(m, gpu[2].to(Device.CPU), what + " exp_avg");
+                assertExact(v, gpu[3].to(Device.CPU), what + " exp_avg_sq");
+            }
+        }
     }
 
     @Test

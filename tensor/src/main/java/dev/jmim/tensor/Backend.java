@@ -3,6 +3,7 @@ package dev.jmim.tensor;
 import dev.jmim.tensor.random.Distribution;
 import dev.jmim.tensor.random.PhiloxState;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * The SPI a device implements: allocate, copy in and out, and run each primitive. The front end
@@ -100,4 +101,9 @@ public interface Backend {
 
     /** Fills a contiguous float tensor from the Philox stream at {@code at}, elements in row-major order. */
     void random(Distribution distribution, PhiloxState at, Tensor out);
+
+    /** This device's Gaussian-splatting kernel, where it has one (the host rasteriser runs otherwise). */
+    default Optional<Splatting> splatting() {
+        return Optional.empty();
+    }
 }

@@ -1,9 +1,12 @@
 package dev.jmim.mae.gmae;
 
 import dev.jmim.autograd.FusedOp;
+import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Splatting;
 import dev.jmim.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 
@@ -24,6 +27,9 @@ import java.util.stream.IntStream;
  * S) − T_final·bg/(1 − α_i), S the colour composited behind i) from the final transmittance and
  * the last contributor that the forward kept (each render makes its own op instance). Images are independent: they run on the common pool, each
  * in one task, so results do not depend on the thread count. Computed in double whatever the dtype.
+ *
+ * <p>F32 inputs on a device whose backend offers a {@link Splatting} kernel (CUDA's, in float) are
+ * rasterised there with the same rules; everything else runs here, over host copies.
  */
 final class Rasterizer implements FusedOp {
     static final int TILE = 16;
@@ -41,6 +47,8 @@ final class Rasterizer implements FusedOp {
 
     private double[] finalTransmittance;
     private int[] ends;
+    /** Kept instead of the above where the device rasterised. */
+    private Splatting.Render deviceRender;
 
     Rasterizer(int height, int width, double[] background) {
         this.height = height;
@@ -162,6 +170,26 @@ final class Rasterizer implements FusedOp {
 
     @Override
     public Tensor forward(Tensor... in) {
+        Optional<Splatting> kernel = Backends.forDevice(in[0].device()).splatting();
+        if (kernel.isPresent() && Arrays.stream(in).allMatch(t -> t.dtype() == DType.F32)) {
+            long started = System.nanoTime();
+            deviceRender = kernel.get()
+                    .render(
+                            in[0].contiguous(),
+                            in[1].contiguous(),
+                            in[2].contiguous(),
+                            in[3].contiguous(),
+                            in[4].contiguous(),
+                            height,
+                            width,
+                            background);
+            NANOS.add(System.nanoTime() - started);
+            return deviceRender.image();
+        }
+        return hostForward(in);
+    }
+
+    private Tensor hostForward(Tensor... in) {
         long started = System.nanoTime();
         int n = in[0].size(0);
         int k = in[0].size(1);
@@ -215,6 +243,12 @@ final class Rasterizer implements FusedOp {
 
     @Override
     public Tensor[] backward(Tensor[] in, Tensor output, Tensor gradOutput) {
+        if (deviceRender != null) {
+            long started = System.nanoTime();
+            Tensor[] grads = deviceRender.backward(gradOutput);
+            NANOS.add(System.nanoTime() - started);
+            return new Tensor[] {grads[0], grads[1], grads[2], grads[3], null};
+        }
         long started = System.nanoTime();
         int n = in[0].size(0);
         int k = in[0].size(1);
@@ -224,7 +258,7 @@ final class Rasterizer implements FusedOp {
         double[] dColour = new double[n * k * 3];
         double[] dOpacity = new double[n * k];
         if (scenes == null) {
-            forward(in); // the backward of an instance whose forward did not run here
+            hostForward(in); // the backward of an instance whose forward did not run here
         }
         IntStream.range(0, n).parallel().forEach(i -> {
             Scene s = scenes[i];
