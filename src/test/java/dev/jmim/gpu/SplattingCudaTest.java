@@ -1,15 +1,12 @@
 package dev.jmim.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jmim.autograd.Autograd;
 import dev.jmim.mae.gmae.GaussianSplatting;
 import dev.jmim.mae.gmae.GaussianSplatting.Camera;
-import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Tensor;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,12 +24,7 @@ class SplattingCudaTest {
     @ParameterizedTest(name = "K={0} {1}×{2} perspective={3}")
     @CsvSource({"64, 32, 32, false", "300, 40, 24, true", "256, 64, 48, false", "1, 16, 16, false"})
     void theGpuRendersAndDifferentiatesAsTheHost(int k, int height, int width, boolean perspective) {
-        Optional<String> unavailable = Backends.providers().stream()
-                .filter(p -> p.name().equals("cuda"))
-                .findFirst()
-                .map(Backends.ProviderStatus::unavailableReason)
-                .orElse(Optional.of("no CUDA backend on the class path"));
-        assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.get());
+        GpuAvailability.assumeAGpu();
         SplittableRandom r = new SplittableRandom(k * 31L + height);
         int n = 3;
         Tensor[] inputs = {

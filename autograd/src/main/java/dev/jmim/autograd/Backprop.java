@@ -2,6 +2,7 @@ package dev.jmim.autograd;
 
 import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Shapes;
+import dev.jmim.tensor.Storage;
 import dev.jmim.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,33 +28,39 @@ final class Backprop {
                     + " does not match the output " + Shapes.format(root.shape()));
         }
         List<GraphNode> order = topologicalOrder(rootNode);
-        Map<GraphNode, Tensor> grads = new IdentityHashMap<>();
-        grads.put(rootNode, seed.to(root.dtype()));
+        Gradients grads = new Gradients();
+        grads.add(rootNode, seed.to(root.dtype()), null);
         Tape.enterNoGrad();
         try {
             for (GraphNode node : order) {
-                Tensor g = grads.remove(node);
+                Tensor g = grads.take(node);
                 if (g == null) {
                     continue;
                 }
-                switch (node) {
-                    case GraphNode.Leaf leaf -> accumulate(leaf, g);
-                    case GraphNode.OpNode op ->
-                        propagate(
-                                op.op().toString(),
-                                op.inputs(),
-                                GradientRules.backward(op.op(), op.inputs(), op.output(), g),
-                                grads);
-                    case GraphNode.FusedNode f ->
-                        propagate(f.op().name(), f.inputs(), f.op().backward(f.inputs(), f.output(), g), grads);
+                // each rule runs in its own scope: its temporaries are freed as soon as it returns
+                try (Scope rule = Scope.open()) {
+                    switch (node) {
+                        case GraphNode.Leaf leaf -> accumulate(leaf, g);
+                        case GraphNode.OpNode op ->
+                            propagate(
+                                    op.op().toString(),
+                                    op.inputs(),
+                                    GradientRules.backward(op.op(), op.inputs(), op.output(), g),
+                                    grads,
+                                    rule);
+                        case GraphNode.FusedNode f ->
+                            propagate(
+                                    f.op().name(), f.inputs(), f.op().backward(f.inputs(), f.output(), g), grads, rule);
+                    }
                 }
+                grads.release(g);
             }
         } finally {
             Tape.exitNoGrad();
         }
     }
 
-    private static void propagate(String op, Tensor[] inputs, Tensor[] inputGrads, Map<GraphNode, Tensor> grads) {
+    private static void propagate(String op, Tensor[] inputs, Tensor[] inputGrads, Gradients grads, Scope rule) {
         for (int i = 0; i < inputs.length; i++) {
             GraphNode target = Tape.node(inputs[i]);
             if (target == null || inputGrads[i] == null) {
@@ -64,7 +71,60 @@ final class Backprop {
                 throw new IllegalStateException("backward of " + op + ": gradient of operand " + i + " has shape "
                         + Shapes.format(g.shape()) + " but the operand is " + inputs[i].describe());
             }
-            grads.merge(target, g, Tensor::add);
+            grads.add(target, rule.owns(g) ? grads.made(rule.keep(g)) : g, rule);
+        }
+    }
+
+    /**
+     * The gradients waiting for their nodes, and the memory of those this sweep made: a storage is
+     * freed once no waiting gradient views it (a rule may return its incoming gradient, or a view of
+     * it, for an input), so the sweep's peak holds the gradients in flight, not every one it made.
+     * Storages the sweep did not make (the seed, forward tensors a rule passes on) are never freed here.
+     */
+    private static final class Gradients {
+        private final Map<GraphNode, Tensor> waiting = new IdentityHashMap<>();
+        private final Map<Storage, Integer> views = new IdentityHashMap<>();
+        private final Set<Storage> made = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        /** Marks a gradient's storage as this sweep's own, to free once nothing waits on it. */
+        Tensor made(Tensor g) {
+            made.add(g.storage());
+            return g;
+        }
+
+        /** Adds g to the node's waiting gradient; a sum is allocated in, and kept out of, the rule's scope. */
+        void add(GraphNode node, Tensor g, Scope rule) {
+            Tensor before = waiting.get(node);
+            if (before == null) {
+                waiting.put(node, g);
+                views.merge(g.storage(), 1, Integer::sum);
+                return;
+            }
+            Tensor sum = made(rule.keep(before.add(g)));
+            waiting.put(node, sum);
+            views.merge(sum.storage(), 1, Integer::sum);
+            release(before);
+            freeIfUnused(g.storage()); // summed: unless another waiting gradient views it
+        }
+
+        Tensor take(GraphNode node) {
+            return waiting.remove(node);
+        }
+
+        /** A gradient taken (or summed) that nothing waits on any more. */
+        void release(Tensor g) {
+            Storage s = g.storage();
+            views.computeIfPresent(s, (k, n) -> n - 1);
+            freeIfUnused(s);
+        }
+
+        private void freeIfUnused(Storage s) {
+            if (views.getOrDefault(s, 0) <= 0) {
+                views.remove(s);
+                if (made.remove(s)) {
+                    s.free();
+                }
+            }
         }
     }
 

@@ -56,4 +56,29 @@ class TrainingMemoryTest {
         }
         assertTrue(lastLoss < 0.5 * firstLoss, "the MLP learned: loss " + firstLoss + " → " + lastLoss);
     }
+
+    /**
+     * A chain of 200 ops on a 1 MiB tensor: the backward frees each gradient (and each rule's
+     * temporaries) once no waiting gradient views it, so it ends holding the leaf's gradient and a
+     * few in flight, not the ~200 MiB it made.
+     */
+    @Test
+    void backwardFreesTheGradientsItIsDoneWith() {
+        Tensor x = Autograd.requiresGrad(Tensor.randn(new Generator(3), 512, 512));
+        long tensorBytes = 512L * 512 * 4;
+        try (Scope _ = Scope.open()) {
+            Tensor y = x;
+            for (int i = 0; i < 100; i++) {
+                y = y.mul(1.001).add(y.tanh()); // y is used twice: its gradients are summed
+            }
+            Tensor loss = y.sum();
+            long before = HostStorage.stats().liveBytes();
+            Autograd.backward(loss);
+            long grown = HostStorage.stats().liveBytes() - before;
+            assertTrue(
+                    grown <= 4 * tensorBytes,
+                    "backward left " + grown / tensorBytes + " MiB-sized tensors live (the leaf's gradient is one)");
+        }
+        Autograd.zeroGrad(x);
+    }
 }

@@ -26,8 +26,9 @@ import java.util.Optional;
 /**
  * The {@link Backend} of one NVIDIA GPU. F32 arithmetic, comparisons, where, casts between all dtypes,
  * fill, float reductions, argmax, softmax, layer_norm, gather, index_select and F32 scatter_add run as
- * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default, TF32 when {@code
- * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}), F32 fft2 through cuFFT; fused AdamW, F32
+ * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default; TF32 with {@code
+ * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}; with {@code bf16}, operands rounded to bf16,
+ * fp32 accumulation and output — autocast for matmuls, weights staying fp32), F32 fft2 through cuFFT; fused AdamW, F32
  * Philox fills and GMAE's splatting ({@link #splatting()}) are kernels too. What has no kernel yet
  * (integer arithmetic and reductions, argsort, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
@@ -47,9 +48,14 @@ public final class CudaBackend implements Backend {
         this.context = new CudaContext(device);
         this.counter = new MemoryCounter(device);
         String mode = System.getProperty("jmim.cuda.matmul", System.getenv("JMIM_CUDA_MATMUL"));
-        this.matmulPrecision = mode != null && mode.toLowerCase(Locale.ROOT).equals("tf32")
-                ? Cublas.Precision.TF32
-                : Cublas.Precision.FP32;
+        this.matmulPrecision = switch (mode == null ? "fp32" : mode.toLowerCase(Locale.ROOT)) {
+            case "tf32" -> Cublas.Precision.TF32;
+            case "bf16" -> Cublas.Precision.BF16;
+            case "fp32" -> Cublas.Precision.FP32;
+            default ->
+                throw new IllegalArgumentException(
+                        "jmim.cuda.matmul / JMIM_CUDA_MATMUL must be fp32, tf32 or bf16, got '" + mode + "'");
+        };
         this.splatting = new CudaSplatting(this, context);
     }
 
@@ -125,7 +131,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized Storage allocate(long byteSize) {
-        long pointer = byteSize == 0 ? 0 : context.allocate(byteSize);
+        long pointer = byteSize == 0 ? 0 : context.allocate(byteSize, true);
+        return CudaStorage.track(context, counter, byteSize, pointer);
+    }
+
+    /** Without the memset: the op writes every byte before anything reads it. */
+    @Override
+    public synchronized Storage allocateForOutput(long byteSize) {
+        long pointer = byteSize == 0 ? 0 : context.allocate(byteSize, false);
         return CudaStorage.track(context, counter, byteSize, pointer);
     }
 
@@ -584,7 +597,21 @@ public final class CudaBackend implements Backend {
             return;
         }
         context.enter();
+        if (matmulPrecision == Cublas.Precision.BF16) {
+            // autocast for matmuls: operands rounded to bf16, fp32 accumulation and output
+            Tensor a16 = a.to(DType.BF16);
+            Tensor b16 = b.to(DType.BF16);
+            CudaMatmul.run(this, context, Cublas.Precision.BF16, a16, b16, out);
+            a16.storage().free(); // stream-ordered: the GEMM queued before it still reads the block
+            b16.storage().free();
+            return;
+        }
         CudaMatmul.run(this, context, matmulPrecision, a, b, out);
+    }
+
+    /** The precision F32 matmuls run at: {@code jmim.cuda.matmul} / {@code JMIM_CUDA_MATMUL}. */
+    public Cublas.Precision matmulPrecision() {
+        return matmulPrecision;
     }
 
     @Override

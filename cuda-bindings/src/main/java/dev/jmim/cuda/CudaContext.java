@@ -82,10 +82,13 @@ final class CudaContext {
         return kernels;
     }
 
-    long allocate(long bytes) {
+    /** A block from the pool, zero-filled on the stream when {@code zeroed}. */
+    long allocate(long bytes, boolean zeroed) {
         enter();
         long pointer = Cuda.allocAsync(bytes, stream);
-        Cuda.memset(pointer, (byte) 0, bytes, stream);
+        if (zeroed) {
+            Cuda.memset(pointer, (byte) 0, bytes, stream);
+        }
         return pointer;
     }
 

@@ -1,5 +1,6 @@
 package dev.jmim.nn;
 
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Shapes;
 import dev.jmim.tensor.Tensor;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
-    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Parameter> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
@@ -27,9 +28,9 @@ public abstract class Module {
         return register(parameters, name, new Parameter(init, false));
     }
 
-    /** State that is not a parameter (BatchNorm's running statistics); updated in place. */
-    protected final Tensor buffer(String name, Tensor init) {
-        return register(buffers, name, new Parameter(init, false).value());
+    /** State that is not a parameter (BatchNorm's running statistics); updated in place through its value. */
+    protected final Parameter buffer(String name, Tensor init) {
+        return register(buffers, name, new Parameter(init, false));
     }
 
     protected final <M extends Module> M child(String name, M module) {
@@ -55,15 +56,29 @@ public abstract class Module {
     /** Every parameter and buffer by dotted name: what a PyTorch state dict holds. */
     public final Map<String, Tensor> stateDict() {
         Map<String, Parameter> params = new LinkedHashMap<>();
-        Map<String, Tensor> bufs = new LinkedHashMap<>();
+        Map<String, Parameter> bufs = new LinkedHashMap<>();
         collect("", params, bufs);
         Map<String, Tensor> out = new LinkedHashMap<>();
         params.forEach((k, v) -> out.put(k, v.value()));
-        out.putAll(bufs);
+        bufs.forEach((k, v) -> out.put(k, v.value()));
         return out;
     }
 
-    private void collect(String prefix, Map<String, Parameter> params, Map<String, Tensor> bufs) {
+    /**
+     * Moves every parameter and buffer of this module and below to a device (PyTorch's {@code
+     * module.to(device)}); gradients are dropped. Do it before an optimizer first steps, as its state
+     * is created beside each parameter.
+     */
+    public final Module to(Device device) {
+        Map<String, Parameter> params = new LinkedHashMap<>();
+        Map<String, Parameter> bufs = new LinkedHashMap<>();
+        collect("", params, bufs);
+        params.values().forEach(p -> p.moveTo(device));
+        bufs.values().forEach(b -> b.moveTo(device));
+        return this;
+    }
+
+    private void collect(String prefix, Map<String, Parameter> params, Map<String, Parameter> bufs) {
         parameters.forEach((k, v) -> params.put(prefix + k, v));
         buffers.forEach((k, v) -> bufs.put(prefix + k, v));
         children.forEach((k, v) -> v.collect(prefix + k + ".", params, bufs));

@@ -1,6 +1,7 @@
 package dev.jmim.nn;
 
 import dev.jmim.autograd.Autograd;
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Tensor;
 
@@ -10,7 +11,7 @@ import dev.jmim.tensor.Tensor;
  * returns after backward.
  */
 public final class Parameter {
-    private final Tensor value;
+    private Tensor value;
     private final boolean trainable;
 
     /** Takes a dense copy of init, allocated outside any open scope. */
@@ -36,6 +37,14 @@ public final class Parameter {
 
     public void zeroGrad() {
         Autograd.zeroGrad(value);
+    }
+
+    /** Replaces the value by a copy on {@code device} (a new leaf there, without a gradient). */
+    void moveTo(Device device) {
+        if (value.device() != device) {
+            Tensor moved = Scope.outside(() -> value.detach().to(device));
+            value = trainable ? Autograd.requiresGrad(moved) : moved;
+        }
     }
 
     /** Overwrites the value in place (no gradient is recorded), converting dtype. */

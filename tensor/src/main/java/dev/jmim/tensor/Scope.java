@@ -44,6 +44,11 @@ public final class Scope implements AutoCloseable {
         }
     }
 
+    /** Whether this scope will free the tensor's storage when it closes (it was allocated here). */
+    public boolean owns(Tensor tensor) {
+        return owned.contains(tensor.storage());
+    }
+
     /** Moves the tensor's storage (and so every view of it) out of this scope into the enclosing one. */
     public Tensor keep(Tensor tensor) {
         checkUsable("keep");

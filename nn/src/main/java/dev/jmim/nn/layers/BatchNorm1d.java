@@ -16,9 +16,9 @@ public final class BatchNorm1d extends Module {
     private final double eps;
     private final Parameter weight;
     private final Parameter bias;
-    private final Tensor runningMean;
-    private final Tensor runningVar;
-    private final Tensor batchesTracked;
+    private final Parameter runningMean;
+    private final Parameter runningVar;
+    private final Parameter batchesTracked;
 
     public BatchNorm1d(int dim, double eps, boolean affine) {
         this.eps = eps;
@@ -42,15 +42,15 @@ public final class BatchNorm1d extends Module {
             var = x.var(new int[] {0}, 0, false);
             try (var _ = Autograd.noGrad()) {
                 int n = x.size(0);
-                runningMean.copyFrom(
-                        runningMean.mul(1 - MOMENTUM).add(mean.detach().mul(MOMENTUM)));
-                runningVar.copyFrom(
-                        runningVar.mul(1 - MOMENTUM).add(var.detach().mul(MOMENTUM * n / (n - 1.0))));
-                batchesTracked.copyFrom(batchesTracked.add(1));
+                Tensor meanNow = runningMean.value();
+                Tensor varNow = runningVar.value();
+                meanNow.copyFrom(meanNow.mul(1 - MOMENTUM).add(mean.detach().mul(MOMENTUM)));
+                varNow.copyFrom(varNow.mul(1 - MOMENTUM).add(var.detach().mul(MOMENTUM * n / (n - 1.0))));
+                batchesTracked.value().copyFrom(batchesTracked.value().add(1));
             }
         } else {
-            mean = runningMean;
-            var = runningVar;
+            mean = runningMean.value();
+            var = runningVar.value();
         }
         Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
         if (weight != null) {
