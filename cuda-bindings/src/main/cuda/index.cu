@@ -97,3 +97,34 @@ extern "C" __global__ void scatter_add_f32(int dim, int size, long long n, float
         atomicAdd(out + offset_with(ov, iv, i, dim, k), src[offset_with(sv, iv, i, -1, 0)]);
     });
 }
+
+// An order-preserving unsigned key of element `at`: -0 equals +0 and every NaN ties above all numbers,
+// as the CPU backends compare.
+__device__ __forceinline__ unsigned long long sort_key(const void* x, int type, long long at) {
+    if (is_integer(type)) return (unsigned long long)load_long(x, type, at) ^ 0x8000000000000000ULL;
+    double v = load_double(x, type, at);
+    if (v != v) return ~0ULL;
+    if (v == 0.0) v = 0.0;
+    unsigned long long bits = (unsigned long long)__double_as_longlong(v);
+    return (bits & 0x8000000000000000ULL) ? ~bits : bits | 0x8000000000000000ULL;
+}
+
+// Stable argsort of rows of n ≤ ARGSORT_MAX_ROW keys (x's view walks [rows, n] in row-major order), one
+// block a row: each key's place is the count of keys before it in the order plus the equal keys at
+// lower positions, so the result is the stable sort's, ties in index order in either direction.
+#define ARGSORT_MAX_ROW 4096
+extern "C" __global__ void argsort_rows(int type, int descending, int n, const void* x, View xv, long long* out) {
+    __shared__ unsigned long long keys[ARGSORT_MAX_ROW];
+    long long row = blockIdx.x;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) keys[i] = sort_key(x, type, offset_of(xv, row * n + i));
+    __syncthreads();
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        unsigned long long key = keys[i];
+        int place = 0;
+        for (int j = 0; j < n; j++) {
+            unsigned long long other = keys[j];
+            place += (descending ? other > key : other < key) || (other == key && j < i);
+        }
+        out[row * n + place] = i;
+    }
+}

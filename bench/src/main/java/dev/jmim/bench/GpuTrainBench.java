@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * times the renderer alone (projection and rasteriser, forward and backward, on random Gaussians of the
  * step's shapes) to give splatting's share of the step. Steps are timed from a synchronised device to
  * a synchronised device (a step waits on the host where an op runs there: argsort, integer math).
- * Matmul precision: {@code -Djmim.cuda.matmul=fp32|tf32|bf16}.
+ * Matmul precision: {@code -Djmim.cuda.matmul=fp32|tf32|bf16}; {@code -Djmim.cuda.profile=true} adds the
+ * device time of each kind of op (CUDA events around every backend call, which slow the steps).
  */
 @Command(
         name = "GpuTrainBench",
@@ -106,6 +107,7 @@ public final class GpuTrainBench implements Callable<Integer> {
             }
         }
         double step = median(millis);
+        String profile = cuda.opTimes(); // the timed steps' ops (and the warm-up's), when profiling
         long[] pool = cuda.poolBytes();
         System.out.printf(
                 Locale.ROOT,
@@ -120,6 +122,13 @@ public final class GpuTrainBench implements Callable<Integer> {
                 steps,
                 fallbacks,
                 pool[0] / (double) (1L << 30));
+        if (!profile.isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  device time by op over %d steps (-Djmim.cuda.profile=true):%n%s",
+                    steps + 3,
+                    profile);
+        }
         if (config.gaussians() > 0) {
             double render = renderMillis(cuda, gpu, config);
             System.out.printf(

@@ -30,19 +30,23 @@ import java.util.Optional;
  * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}; with {@code bf16}, operands rounded to bf16,
  * fp32 accumulation and output — autocast for matmuls, weights staying fp32), F32 fft2 through cuFFT; fused AdamW, F32
  * Philox fills and GMAE's splatting ({@link #splatting()}) are kernels too. What has no kernel yet
- * (integer arithmetic and reductions, argsort, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
+ * (integer arithmetic and reductions, argsort of rows over 4,096, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
  * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
  * for the stream. Calls are serialised on this backend; any Java thread may make them.
  */
 public final class CudaBackend implements Backend {
+    /** The longest row {@code argsort_rows} sorts (its keys fill 32 KiB of shared memory). */
+    private static final int ARGSORT_MAX_ROW = 4096;
+
     private final CudaContext context;
     private final MemoryCounter counter;
     private final HostFallback fallback = new HostFallback(this);
     private final FftPlans fftPlans = new FftPlans();
     private final Cublas.Precision matmulPrecision;
     private final CudaSplatting splatting;
+    private final OpTimes times;
 
     CudaBackend(Device device) {
         this.context = new CudaContext(device);
@@ -57,6 +61,7 @@ public final class CudaBackend implements Backend {
                         "jmim.cuda.matmul / JMIM_CUDA_MATMUL must be fp32, tf32 or bf16, got '" + mode + "'");
         };
         this.splatting = new CudaSplatting(this, context);
+        this.times = new OpTimes(context.stream());
     }
 
     @Override
@@ -87,6 +92,15 @@ public final class CudaBackend implements Backend {
     /** Bytes the device's memory pool holds (cached included) and bytes of it in use. */
     public synchronized long[] poolBytes() {
         return context.poolBytes();
+    }
+
+    /**
+     * Device milliseconds and calls per op since the last call, when {@code -Djmim.cuda.profile=true}
+     * (empty otherwise); waits for the stream first.
+     */
+    public synchronized String opTimes() {
+        context.synchronize();
+        return times.report();
     }
 
     /** Waits until every op queued so far has finished. */
@@ -131,8 +145,10 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized Storage allocate(long byteSize) {
-        long pointer = byteSize == 0 ? 0 : context.allocate(byteSize, true);
-        return CudaStorage.track(context, counter, byteSize, pointer);
+        try (OpTimes.Span _ = times.span("allocate zeroed")) {
+            long pointer = byteSize == 0 ? 0 : context.allocate(byteSize, true);
+            return CudaStorage.track(context, counter, byteSize, pointer);
+        }
     }
 
     /** Without the memset: the op writes every byte before anything reads it. */
@@ -175,6 +191,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void copy(Tensor x, Tensor out) {
+        try (OpTimes.Span _ = times.span("copy")) {
+            copyOp(x, out);
+        }
+    }
+
+    private void copyOp(Tensor x, Tensor out) {
         context.enter();
         CudaView[] v = walk(out, x, out);
         if (x.dtype() == out.dtype() && v[0].dense() && v[1].dense()) {
@@ -214,6 +236,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void fill(Tensor out, double value) {
+        try (OpTimes.Span _ = times.span("fill")) {
+            fillOp(out, value);
+        }
+    }
+
+    private void fillOp(Tensor out, double value) {
         context.enter();
         CudaView[] v = walk(out, out);
         context.kernels()
@@ -231,6 +259,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void unary(UnaryOp op, Tensor x, Tensor out) {
+        try (OpTimes.Span _ = times.span("unary " + op)) {
+            unaryOp(op, x, out);
+        }
+    }
+
+    private void unaryOp(UnaryOp op, Tensor x, Tensor out) {
         if (x.dtype() != DType.F32 || out.dtype() != DType.F32) {
             fallback.run(out, h -> h.cpu().unary(op, h.in(0), h.out()), x);
             return;
@@ -264,6 +298,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        try (OpTimes.Span _ = times.span("binary " + op)) {
+            binaryOp(op, a, b, out);
+        }
+    }
+
+    private void binaryOp(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         context.enter();
         CudaView[] v = walk(out, a, b, out);
         if (op.isComparison() && a.dtype() == b.dtype()) {
@@ -356,6 +396,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        try (OpTimes.Span _ = times.span("where")) {
+            whereOp(cond, a, b, out);
+        }
+    }
+
+    private void whereOp(Tensor cond, Tensor a, Tensor b, Tensor out) {
         if (a.dtype() != out.dtype() || b.dtype() != out.dtype()) {
             fallback.run(out, h -> h.cpu().where(h.in(0), h.in(1), h.in(2), h.out()), cond, a, b);
             return;
@@ -381,6 +427,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void reduce(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
+        try (OpTimes.Span _ = times.span("reduce " + op)) {
+            reduceOp(op, x, reduced, out);
+        }
+    }
+
+    private void reduceOp(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
         if (!x.dtype().isFloating() || !out.dtype().isFloating()) {
             fallback.run(out, h -> h.cpu().reduce(op, h.in(0), reduced, h.out()), x);
             return;
@@ -524,6 +576,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void softmax(Tensor x, boolean log, Tensor out) {
+        try (OpTimes.Span _ = times.span("softmax")) {
+            softmaxOp(x, log, out);
+        }
+    }
+
+    private void softmaxOp(Tensor x, boolean log, Tensor out) {
         if (x.dtype() != DType.F32) {
             fallback.run(out, h -> h.cpu().softmax(h.in(0), log, h.out()), x);
             return;
@@ -545,6 +603,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out) {
+        try (OpTimes.Span _ = times.span("layerNorm")) {
+            layerNormOp(x, weight, bias, eps, out);
+        }
+    }
+
+    private void layerNormOp(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out) {
         if (x.dtype() != DType.F32
                 || (weight != null && weight.dtype() != DType.F32)
                 || (bias != null && bias.dtype() != DType.F32)) {
@@ -570,6 +634,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void argmax(Tensor x, int dim, Tensor out) {
+        try (OpTimes.Span _ = times.span("argmax")) {
+            argmaxOp(x, dim, out);
+        }
+    }
+
+    private void argmaxOp(Tensor x, int dim, Tensor out) {
         context.enter();
         boolean[] reduced = new boolean[x.dim()];
         if (x.dim() > 0) {
@@ -592,6 +662,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void matmul(Tensor a, Tensor b, Tensor out) {
+        try (OpTimes.Span _ = times.span("matmul")) {
+            matmulOp(a, b, out);
+        }
+    }
+
+    private void matmulOp(Tensor a, Tensor b, Tensor out) {
         if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || out.dtype() != DType.F32) {
             fallback.run(out, h -> h.cpu().matmul(h.in(0), h.in(1), h.out()), a, b);
             return;
@@ -609,6 +685,11 @@ public final class CudaBackend implements Backend {
         CudaMatmul.run(this, context, matmulPrecision, a, b, out);
     }
 
+    /** A span of {@link #opTimes()} for work queued outside the SPI's methods (the splatting kernels). */
+    OpTimes.Span timed(String op) {
+        return times.span(op);
+    }
+
     /** The precision F32 matmuls run at: {@code jmim.cuda.matmul} / {@code JMIM_CUDA_MATMUL}. */
     public Cublas.Precision matmulPrecision() {
         return matmulPrecision;
@@ -616,6 +697,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        try (OpTimes.Span _ = times.span("gather")) {
+            gatherOp(x, dim, index, out);
+        }
+    }
+
+    private void gatherOp(Tensor x, int dim, Tensor index, Tensor out) {
         context.enter();
         CudaView xv = viewOf(x);
         CudaView iv = viewOf(index);
@@ -641,6 +728,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        try (OpTimes.Span _ = times.span("scatterAdd")) {
+            scatterAddOp(out, dim, index, src);
+        }
+    }
+
+    private void scatterAddOp(Tensor out, int dim, Tensor index, Tensor src) {
         if (out.dtype() != DType.F32 || src.dtype() != DType.F32) {
             fallback.run(out, h -> h.cpu().scatterAdd(h.out(), dim, h.in(0), h.in(1)), index, src);
             return;
@@ -668,6 +761,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        try (OpTimes.Span _ = times.span("indexSelect")) {
+            indexSelectOp(x, dim, index, out);
+        }
+    }
+
+    private void indexSelectOp(Tensor x, int dim, Tensor index, Tensor out) {
         context.enter();
         Tensor indices = index.isContiguous() ? index : index.detach().contiguous();
         try (DeviceFlag bad = new DeviceFlag(this)) {
@@ -693,7 +792,34 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void argsort(Tensor x, boolean descending, Tensor out) {
-        fallback.run(out, h -> h.cpu().argsort(h.in(0), descending, h.out()), x);
+        try (OpTimes.Span _ = times.span("argsort")) {
+            argsortOp(x, descending, out);
+        }
+    }
+
+    /** Rows of up to 4,096 keys by {@code argsort_rows} (one block a row, the stable order); longer on the host. */
+    private void argsortOp(Tensor x, boolean descending, Tensor out) {
+        int n = x.size(-1);
+        if (n > ARGSORT_MAX_ROW) {
+            fallback.run(out, h -> h.cpu().argsort(h.in(0), descending, h.out()), x);
+            return;
+        }
+        long rows = n == 0 ? 0 : x.numel() / n;
+        if (rows == 0) {
+            return;
+        }
+        context.enter();
+        context.kernels()
+                .blockRows(
+                        "argsort_rows",
+                        rows,
+                        new Launch()
+                                .i32(x.dtype().ordinal())
+                                .i32(descending ? 1 : 0)
+                                .i32(n)
+                                .pointer(pointer(x))
+                                .view(walk(x, x)[0])
+                                .pointer(denseAddress(out)));
     }
 
     /**
@@ -702,6 +828,12 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public synchronized void fft2(Tensor x, boolean inverse, Tensor out) {
+        try (OpTimes.Span _ = times.span("fft2")) {
+            fft2Op(x, inverse, out);
+        }
+    }
+
+    private void fft2Op(Tensor x, boolean inverse, Tensor out) {
         int h = x.size(-3);
         int w = x.size(-2);
         long batch = x.numel() / (2L * h * w);
@@ -724,6 +856,12 @@ public final class CudaBackend implements Backend {
     /** One pass of {@code adamw_f32} (the composite's float operations in its order: the same bits). */
     @Override
     public synchronized void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
+        try (OpTimes.Span _ = times.span("adamw")) {
+            adamwOp(step, param, grad, expAvg, expAvgSq);
+        }
+    }
+
+    private void adamwOp(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
         Tensor gradient = grad.isContiguous() ? grad : grad.detach().contiguous();
         AdamwStep.Factors f = step.factors();
         context.enter();
@@ -751,6 +889,12 @@ public final class CudaBackend implements Backend {
     /** F32 by {@code random_f32} (Philox's mapping on the device); other dtypes on the host. */
     @Override
     public synchronized void random(Distribution distribution, PhiloxState at, Tensor out) {
+        try (OpTimes.Span _ = times.span("random")) {
+            randomOp(distribution, at, out);
+        }
+    }
+
+    private void randomOp(Distribution distribution, PhiloxState at, Tensor out) {
         if (out.dtype() != DType.F32) {
             fallback.run(out, h -> h.cpu().random(distribution, at, h.out()));
             return;

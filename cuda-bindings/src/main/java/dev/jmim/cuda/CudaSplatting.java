@@ -48,6 +48,7 @@ final class CudaSplatting implements Splatting {
         Tensor ends = Tensor.empty(DType.I32, cuda.device(), n, height, width);
         int tiles = tilesOf(height, width);
         synchronized (cuda) {
+            OpTimes.Span span = cuda.timed("splat forward");
             context.enter();
             if (n > 0 && k > 0) {
                 context.kernels()
@@ -81,6 +82,7 @@ final class CudaSplatting implements Splatting {
                                         .pointer(address(finalT))
                                         .pointer(address(ends)));
             }
+            span.close();
         }
         Tensor[] kept = {means, conics, colours, opacities, order, boxes, finalT, ends};
         return new Render() {
@@ -109,6 +111,7 @@ final class CudaSplatting implements Splatting {
         }
         Tensor partial = Tensor.zeros(DType.F32, cuda.device(), n, tiles, k, GRADS);
         synchronized (cuda) {
+            OpTimes.Span span = cuda.timed("splat backward");
             context.enter();
             context.kernels()
                     .grid(
@@ -140,6 +143,7 @@ final class CudaSplatting implements Splatting {
                                     .pointer(address(dConics))
                                     .pointer(address(dColours))
                                     .pointer(address(dOpacities)));
+            span.close();
         }
         partial.storage().free();
         return new Tensor[] {dMeans, dConics, dColours, dOpacities};

@@ -36,6 +36,7 @@ final class Kernels {
             Map.entry("gather", "index"),
             Map.entry("index_select", "index"),
             Map.entry("scatter_add_f32", "index"),
+            Map.entry("argsort_rows", "index"),
             Map.entry("adamw_f32", "optim"),
             Map.entry("random_f32", "random"),
             Map.entry("splat_prepare", "splat"),

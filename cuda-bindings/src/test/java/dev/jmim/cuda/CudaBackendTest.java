@@ -283,11 +283,37 @@ class CudaBackendTest {
         assertEquals(fallbacksBefore, cuda.hostFallbacks(), "every F32 transform ran in cuFFT, none on the host");
     }
 
+    /** The stable order of the CPU: ties (-0 = +0, NaN above all) in index order, both directions, any dim. */
     @Test
     void argsortGivesTheCpuResult() {
+        CudaBackend cuda = (CudaBackend) Backends.forDevice(GPU);
         Random r = new Random(11);
-        Tensor x = randomTensor(r, DType.F32, 5, 33);
-        compareExact(x, t -> t.argsort(1, true), "argsort");
+        long fallbacksBefore = cuda.hostFallbacks();
+        for (int[] shape : new int[][] {{5, 33}, {3, 7, 196}, {1, 1}, {2, 4096}, {64, 0}}) {
+            Tensor x = randomTensor(r, DType.F32, shape);
+            if (x.numel() > 8) {
+                float[] v = x.toFloatArray();
+                v[1] = v[0]; // a tie
+                v[2] = Float.NaN;
+                v[3] = Float.NaN;
+                v[4] = -0.0f;
+                v[5] = 0.0f;
+                x = Tensor.of(v, shape);
+            }
+            Tensor ties = x.mul(4).to(DType.I32).to(DType.F32); // many equal keys
+            Tensor ids = Tensor.rand(new Generator(r.nextLong()), shape).argsort(-1, false); // I64 keys
+            for (boolean descending : new boolean[] {false, true}) {
+                for (Tensor keys : new Tensor[] {x, ties, ids}) {
+                    String what = "argsort " + keys.dtype() + " " + describe(shape) + (descending ? " desc" : "");
+                    compareExact(keys, t -> t.argsort(-1, descending), what);
+                    if (keys.dim() > 1) {
+                        compareExact(keys, t -> t.argsort(0, descending), what + " along dim 0");
+                    }
+                }
+            }
+        }
+        assertEquals(fallbacksBefore, cuda.hostFallbacks(), "every row of ≤ 4,096 keys sorted on the device");
+        compareExact(randomTensor(r, DType.F32, 2, 5000), t -> t.argsort(1, false), "argsort of 5,000 (host)");
     }
 
     /**

@@ -105,7 +105,7 @@ final class Composites {
         }
         int[] shape = first.shape();
         shape[d] = Math.toIntExact(total);
-        Tensor out = Tensor.empty(dtype, first.device(), shape);
+        Tensor out = Tensor.forOutput(dtype, first.device(), shape); // the pieces cover it
         int at = 0;
         for (Tensor t : tensors) {
             Ops.copyInto(out.detach().narrow(d, at, t.size(d)), t);

@@ -68,7 +68,7 @@ final class Ops {
         int[] shape =
                 Shapes.broadcast("where", Shapes.broadcast("where", cond.shapeView(), a.shapeView()), b.shapeView());
         DType dtype = DType.promote(a.dtype(), b.dtype());
-        Tensor out = Tensor.empty(dtype, a.device(), shape);
+        Tensor out = Tensor.forOutput(dtype, a.device(), shape);
         Tensor c = cast(cond, DType.BOOL).expand(shape);
         Tensor left = cast(a, dtype).expand(shape);
         Tensor right = cast(b, dtype).expand(shape);
@@ -92,7 +92,7 @@ final class Ops {
             }
         }
         DType dtype = op == ReduceOp.SUM && !x.dtype().isFloating() ? DType.I64 : x.dtype();
-        Tensor out = Tensor.empty(dtype, x.device(), kept);
+        Tensor out = Tensor.forOutput(dtype, x.device(), kept);
         backend(x).reduce(op, x, reduced, out);
         recorded(new Primitive.Reduce(op, reduced), out, x);
         return keepdim ? out : out.view(dropReduced(kept, reduced));
@@ -109,7 +109,7 @@ final class Ops {
         if (kept.length > 0) {
             kept[d] = 1;
         }
-        Tensor out = Tensor.empty(DType.I64, x.device(), kept);
+        Tensor out = Tensor.forOutput(DType.I64, x.device(), kept);
         backend(x).argmax(x, d, out);
         return keepdim || x.dim() == 0 ? out : out.squeeze(d);
     }
@@ -174,7 +174,7 @@ final class Ops {
                                 + Shapes.format(x.shapeView()) + " in dim " + i + " (only dim " + d + " may differ)");
             }
         }
-        Tensor out = Tensor.empty(x.dtype(), x.device(), index.shapeView());
+        Tensor out = Tensor.forOutput(x.dtype(), x.device(), index.shapeView());
         backend(x).gather(x, d, index, out);
         return recorded(new Primitive.Gather(d), out, x, index);
     }
@@ -198,7 +198,7 @@ final class Ops {
                         + Shapes.format(self.shapeView()) + " in every dim but " + d + " (dim " + i + ")");
             }
         }
-        Tensor out = Tensor.empty(self.dtype(), self.device(), self.shapeView());
+        Tensor out = Tensor.forOutput(self.dtype(), self.device(), self.shapeView());
         backend(self).copy(self, out);
         Tensor addend = cast(src, self.dtype());
         backend(self).scatterAdd(out, d, index, addend);
@@ -218,7 +218,7 @@ final class Ops {
         if (shape.length > 0) {
             shape[d] = (int) index.numel();
         }
-        Tensor out = Tensor.empty(x.dtype(), x.device(), shape);
+        Tensor out = Tensor.forOutput(x.dtype(), x.device(), shape);
         Tensor flat = index.reshape(-1);
         backend(x).indexSelect(x, d, flat, out);
         return recorded(new Primitive.IndexSelect(d), out, x, flat);
@@ -231,7 +231,7 @@ final class Ops {
         }
         int d = Shapes.normalizeDim("argsort", dim, x.dim());
         Tensor lastDim = x.transpose(d, -1);
-        Tensor out = Tensor.empty(DType.I64, x.device(), lastDim.shapeView());
+        Tensor out = Tensor.forOutput(DType.I64, x.device(), lastDim.shapeView());
         backend(x).argsort(lastDim, descending, out);
         return out.transpose(d, -1).contiguous();
     }
@@ -245,7 +245,7 @@ final class Ops {
         int last = Math.max(x.dim() - 1, 0);
         int d = x.dim() == 0 ? 0 : Shapes.normalizeDim("softmax", dim, x.dim());
         Tensor rows = (d == last ? x : x.transpose(d, last)).contiguous();
-        Tensor out = Tensor.empty(rows.dtype(), rows.device(), rows.shapeView());
+        Tensor out = Tensor.forOutput(rows.dtype(), rows.device(), rows.shapeView());
         backend(x).softmax(rows, log, out);
         return d == last ? out : out.transpose(d, last);
     }
@@ -256,7 +256,7 @@ final class Ops {
         Tensor rows = x.contiguous().view(Math.toIntExact(x.numel() / n), n);
         Tensor w = weight == null ? null : weight.contiguous().view(n);
         Tensor b = bias == null ? null : bias.contiguous().view(n);
-        Tensor out = Tensor.empty(x.dtype(), x.device(), rows.shapeView());
+        Tensor out = Tensor.forOutput(x.dtype(), x.device(), rows.shapeView());
         backend(x).layerNorm(rows, w, b, eps, out);
         return out.view(x.shapeView());
     }
@@ -270,7 +270,7 @@ final class Ops {
                     + (x.dim() >= 2 && x.size(-1) != 2 ? "; a real image converts with toComplex()" : ""));
         }
         Tensor pairs = cast(x, x.dtype() == DType.F64 ? DType.F64 : DType.F32).contiguous();
-        Tensor out = Tensor.empty(pairs.dtype(), pairs.device(), pairs.shapeView());
+        Tensor out = Tensor.forOutput(pairs.dtype(), pairs.device(), pairs.shapeView());
         backend(pairs).fft2(pairs, inverse, out);
         return recorded(new Primitive.Fft2(inverse), out, pairs);
     }
@@ -309,7 +309,7 @@ final class Ops {
         if (!dtype.isFloating()) {
             throw new IllegalArgumentException("random: dtype must be a float type, got " + dtype);
         }
-        Tensor out = Tensor.empty(dtype, device, shape);
+        Tensor out = Tensor.forOutput(dtype, device, shape);
         PhiloxState at = generator.reserve(distribution, out.numel());
         backend(out).random(distribution, at, out);
         return out;

@@ -33,7 +33,8 @@ public final class Attention extends Module {
         Tensor q = qkvHeads.select(0, 0);
         Tensor k = qkvHeads.select(0, 1);
         Tensor v = qkvHeads.select(0, 2);
-        Tensor attn = FusedOps.softmax(q.matmul(k.mT()).mul(Math.pow(headDim, -0.5)), -1); // [B, H, N, N]
+        // q scaled before the product, as timm's unfused path does: [B, H, N, Dh] costs less than [B, H, N, N]
+        Tensor attn = FusedOps.softmax(q.mul(Math.pow(headDim, -0.5)).matmul(k.mT()), -1); // [B, H, N, N]
         return proj.forward(attn.matmul(v).transpose(1, 2).reshape(b, n, c));
     }
 }
