@@ -43,12 +43,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--elements", type=int, default=67108864)
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--part", choices=("all", "gemm", "memory"), default="all")
+    parser.add_argument("--part", choices=("all", "gemm", "memory", "attention"), default="all")
     args = parser.parse_args()
     dev = torch.device("cuda")
     print(f"torch {torch.__version__} on {torch.cuda.get_device_name(0)}")
     torch.manual_seed(5)
-    gemms = [] if args.part == "memory" else [(4096, 4096, 4096), (8192, 8192, 8192), (12608, 768, 2304), (12608, 768, 3072), (12608, 3072, 768)]
+    gemms = [] if args.part not in ("all", "gemm") else [(4096, 4096, 4096), (8192, 8192, 8192), (12608, 768, 2304), (12608, 768, 3072), (12608, 3072, 768)]
     for m, k, n in gemms:
         a = torch.randn(m, k, device=dev)
         b = torch.randn(k, n, device=dev)
@@ -63,7 +63,9 @@ def main():
             ms = median_ms(body, args.repeats)
             print(f"gemm {name:5s} M={m} K={k} N={n}  {ms:.3f} ms  {2 * m * n * k / ms / 1e9:.1f} TFLOP/s")
         torch.backends.cuda.matmul.allow_tf32 = False
-    if args.part == "gemm":
+    if args.part in ("all", "attention"):
+        attention(dev, args.repeats)
+    if args.part not in ("all", "memory"):
         return
 
     width = 1024
@@ -100,6 +102,27 @@ def main():
         ms = median_ms(body, args.repeats)
         gbs = nbytes / ms / 1e6
         print(f"{name:32s} {ms:.3f} ms  {gbs:.1f} GB/s  {100 * gbs / ceiling:.0f}% of copy")
+
+
+def attention(dev, repeats):
+    """F.scaled_dot_product_attention at GpuBench's attention shapes: fp32, TF32 and bf16, forward and both."""
+    for b, h, n, d in ((256, 16, 197, 32), (256, 12, 50, 64), (64, 12, 197, 64)):
+        for name, dtype in (("FP32", torch.float32), ("TF32", torch.float32), ("BF16", torch.bfloat16)):
+            torch.backends.cuda.matmul.allow_tf32 = name == "TF32"
+            q, k, v = (torch.randn(b, h, n, d, device=dev, dtype=dtype, requires_grad=True) for _ in range(3))
+            grad = torch.randn(b, h, n, d, device=dev, dtype=dtype)
+
+            def forward():
+                with torch.no_grad():
+                    F.scaled_dot_product_attention(q, k, v)
+
+            def both():
+                F.scaled_dot_product_attention(q, k, v).backward(grad)
+                q.grad = k.grad = v.grad = None
+
+            print(f"attention {name} B={b} H={h} N={n} Dh={d}  forward {median_ms(forward, repeats):.3f} ms  "
+                  f"forward+backward {median_ms(both, repeats):.3f} ms")
+    torch.backends.cuda.matmul.allow_tf32 = False
 
 
 if __name__ == "__main__":

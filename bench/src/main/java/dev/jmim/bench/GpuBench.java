@@ -1,5 +1,7 @@
 package dev.jmim.bench;
 
+import dev.jmim.autograd.Autograd;
+import dev.jmim.autograd.FusedOps;
 import dev.jmim.cuda.Cublas;
 import dev.jmim.cuda.CudaBackend;
 import dev.jmim.tensor.Backends;
@@ -7,8 +9,10 @@ import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Device;
 import dev.jmim.tensor.ReduceOp;
+import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.random.Distribution;
 import dev.jmim.tensor.random.Generator;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +43,10 @@ public final class GpuBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "20", description = "runs per timed batch (default ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--part", defaultValue = "all", description = "all, gemm or memory (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--part",
+            defaultValue = "all",
+            description = "all, gemm, memory or attention (default ${DEFAULT-VALUE})")
     String part;
 
     private record Gemm(int m, int k, int n) {}
@@ -66,16 +73,17 @@ public final class GpuBench implements Callable<Integer> {
         if (elements < 1024
                 || elements % 1024 != 0
                 || repeats < 1
-                || !List.of("all", "gemm", "memory").contains(part)) {
+                || !List.of("all", "gemm", "memory", "attention").contains(part)) {
             throw new IllegalArgumentException("--elements must be a positive multiple of 1024, --repeats >= 1 and"
-                    + " --part all, gemm or memory; got elements=" + elements + " repeats=" + repeats + " part="
+                    + " --part all, gemm, memory or attention; got elements=" + elements + " repeats=" + repeats
+                    + " part="
                     + part);
         }
         Device gpu = Device.cuda(0);
         CudaBackend cuda = (CudaBackend) Backends.forDevice(gpu);
         System.out.println("jmim CUDA backend on " + cuda.describe());
         Generator g = new Generator(5);
-        for (Gemm s : part.equals("memory") ? List.<Gemm>of() : GEMMS) {
+        for (Gemm s : part.equals("all") || part.equals("gemm") ? GEMMS : List.<Gemm>of()) {
             Tensor a = Tensor.randn(g, s.m, s.k).to(gpu);
             Tensor b = Tensor.randn(g, s.k, s.n).to(gpu);
             Tensor a16 = a.to(DType.BF16);
@@ -93,10 +101,53 @@ public final class GpuBench implements Callable<Integer> {
                 t.storage().free();
             }
         }
-        if (!part.equals("gemm")) {
+        if (part.equals("all") || part.equals("memory")) {
             memoryBound(cuda, gpu, g);
         }
+        if (part.equals("all") || part.equals("attention")) {
+            attention(cuda, gpu, g);
+        }
         return 0;
+    }
+
+    /**
+     * Attention as jmim's ViT computes it (softmax(q·d^−½·kᵀ)·v: cuBLAS batched GEMMs around the softmax
+     * kernel, the fused softmax backward), forward and forward + backward, at MAE ViT-B's shapes: the
+     * decoder (197 tokens, 16 heads of 32), the encoder's visible tokens (50, 12 × 64) and the unmasked
+     * ViT-B/16 (197, 12 × 64). The matmul precision is the backend's ({@code -Djmim.cuda.matmul}).
+     */
+    private void attention(CudaBackend cuda, Device gpu, Generator g) {
+        int[][] shapes = {{256, 16, 197, 32}, {256, 12, 50, 64}, {64, 12, 197, 64}};
+        for (int[] s : shapes) {
+            Tensor[] qkv = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                qkv[i] = Tensor.random(g, new Distribution.Normal(0, 1), DType.F32, gpu, s);
+            }
+            Tensor gradOut = Tensor.random(g, new Distribution.Normal(0, 1), DType.F32, gpu, s);
+            double scale = Math.pow(s[3], -0.5);
+            double forward = medianMillis(cuda, () -> {
+                try (Scope _ = Scope.open()) {
+                    FusedOps.softmax(qkv[0].mul(scale).matmul(qkv[1].mT()), -1).matmul(qkv[2]);
+                }
+            });
+            double both = medianMillis(cuda, () -> {
+                try (Scope _ = Scope.open()) {
+                    Tensor[] leaves = new Tensor[3];
+                    for (int i = 0; i < 3; i++) {
+                        leaves[i] = Autograd.requiresGrad(qkv[i].detach());
+                    }
+                    Tensor out = FusedOps.softmax(leaves[0].mul(scale).matmul(leaves[1].mT()), -1)
+                            .matmul(leaves[2]);
+                    Autograd.backward(out, gradOut);
+                    for (Tensor leaf : leaves) {
+                        Autograd.zeroGrad(leaf);
+                    }
+                }
+            });
+            System.out.printf(
+                    "attention %s B=%d H=%d N=%d Dh=%d  forward %.3f ms  forward+backward %.3f ms%n",
+                    cuda.matmulPrecision(), s[0], s[1], s[2], s[3], forward, both);
+        }
     }
 
     private void memoryBound(CudaBackend cuda, Device gpu, Generator g) {
