@@ -1,11 +1,15 @@
 package dev.jmim.autograd;
 
+import dev.jmim.tensor.Backends;
+import dev.jmim.tensor.FusedAttention;
 import dev.jmim.tensor.Tensor;
+import java.util.Optional;
 
 /**
  * Softmax and layer_norm as fused ops: the forward is the tensor module's composite, the backward
  * one closed-form rule instead of the chain of primitive rules (fewer saved tensors, fewer passes).
- * Both are checked against finite differences and against the primitive-derived gradient.
+ * Both are checked against finite differences and against the primitive-derived gradient. Attention
+ * runs a device's own kernel ({@link FusedAttention}) where there is one.
  */
 public final class FusedOps {
     private FusedOps() {}
@@ -13,6 +17,21 @@ public final class FusedOps {
     /** softmax along dim; backward dx = y·(g − Σ g·y). */
     public static Tensor softmax(Tensor x, int dim) {
         return Autograd.apply(new Softmax(dim), x);
+    }
+
+    /**
+     * softmax(q·scale·kᵀ)·v for q, k, v [B, H, N, Dh]: the device's flash-style kernel where its backend
+     * offers one for this head size and dtype (one graph node, the scores never stored), else the
+     * composite (q scaled first, as timm's unfused path: [B, H, N, Dh] costs less than [B, H, N, N]).
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, double scale) {
+        Optional<FusedAttention> kernel = Backends.forDevice(q.device())
+                .fusedAttention()
+                .filter(f -> q.dim() == 4 && f.supports(q.size(3), q.dtype()));
+        if (kernel.isPresent() && k.dtype() == q.dtype() && v.dtype() == q.dtype()) {
+            return Autograd.apply(new Attention(kernel.get(), scale), q, k, v);
+        }
+        return softmax(q.mul(scale).matmul(k.mT()), -1).matmul(v);
     }
 
     /** layer_norm over the trailing normalizedShape; weight and bias may be null. */
@@ -27,6 +46,37 @@ public final class FusedOps {
         return Autograd.apply(
                 new LayerNorm(normalizedShape.clone(), weight != null, bias != null, eps),
                 inputs.toArray(Tensor[]::new));
+    }
+
+    /** The device kernel's forward, kept by each op instance for its backward. */
+    private static final class Attention implements FusedOp {
+        private final FusedAttention kernel;
+        private final double scale;
+        private FusedAttention.Forward forward;
+
+        Attention(FusedAttention kernel, double scale) {
+            this.kernel = kernel;
+            this.scale = scale;
+        }
+
+        @Override
+        public String name() {
+            return "attention";
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            forward = kernel.forward(in[0], in[1], in[2], scale);
+            return forward.out();
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+            if (forward == null) {
+                forward(in);
+            }
+            return forward.backward(g);
+        }
     }
 
     private record Softmax(int dim) implements FusedOp {

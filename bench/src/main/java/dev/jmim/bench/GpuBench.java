@@ -111,8 +111,9 @@ public final class GpuBench implements Callable<Integer> {
     }
 
     /**
-     * Attention as jmim's ViT computes it (softmax(q·d^−½·kᵀ)·v: cuBLAS batched GEMMs around the softmax
-     * kernel, the fused softmax backward), forward and forward + backward, at MAE ViT-B's shapes: the
+     * Attention two ways, forward and forward + backward: the composite (softmax(q·d^−½·kᵀ)·v: cuBLAS
+     * batched GEMMs around the softmax kernel, the fused softmax backward) and the flash-style kernel
+     * that jmim's ViT runs ({@code FusedOps.attention}), at MAE ViT-B's shapes: the
      * decoder (197 tokens, 16 heads of 32), the encoder's visible tokens (50, 12 × 64) and the unmasked
      * ViT-B/16 (197, 12 × 64). The matmul precision is the backend's ({@code -Djmim.cuda.matmul}).
      */
@@ -125,29 +126,37 @@ public final class GpuBench implements Callable<Integer> {
             }
             Tensor gradOut = Tensor.random(g, new Distribution.Normal(0, 1), DType.F32, gpu, s);
             double scale = Math.pow(s[3], -0.5);
-            double forward = medianMillis(cuda, () -> {
-                try (Scope _ = Scope.open()) {
-                    FusedOps.softmax(qkv[0].mul(scale).matmul(qkv[1].mT()), -1).matmul(qkv[2]);
-                }
-            });
-            double both = medianMillis(cuda, () -> {
-                try (Scope _ = Scope.open()) {
-                    Tensor[] leaves = new Tensor[3];
-                    for (int i = 0; i < 3; i++) {
-                        leaves[i] = Autograd.requiresGrad(qkv[i].detach());
+            for (boolean fused : new boolean[] {false, true}) {
+                Attention attention = fused
+                        ? (q, k, v) -> FusedOps.attention(q, k, v, scale)
+                        : (q, k, v) -> FusedOps.softmax(q.mul(scale).matmul(k.mT()), -1)
+                                .matmul(v);
+                double forward = medianMillis(cuda, () -> {
+                    try (Scope _ = Scope.open()) {
+                        attention.of(qkv[0], qkv[1], qkv[2]);
                     }
-                    Tensor out = FusedOps.softmax(leaves[0].mul(scale).matmul(leaves[1].mT()), -1)
-                            .matmul(leaves[2]);
-                    Autograd.backward(out, gradOut);
-                    for (Tensor leaf : leaves) {
-                        Autograd.zeroGrad(leaf);
+                });
+                double both = medianMillis(cuda, () -> {
+                    try (Scope _ = Scope.open()) {
+                        Tensor[] leaves = new Tensor[3];
+                        for (int i = 0; i < 3; i++) {
+                            leaves[i] = Autograd.requiresGrad(qkv[i].detach());
+                        }
+                        Autograd.backward(attention.of(leaves[0], leaves[1], leaves[2]), gradOut);
+                        for (Tensor leaf : leaves) {
+                            Autograd.zeroGrad(leaf);
+                        }
                     }
-                }
-            });
-            System.out.printf(
-                    "attention %s B=%d H=%d N=%d Dh=%d  forward %.3f ms  forward+backward %.3f ms%n",
-                    cuda.matmulPrecision(), s[0], s[1], s[2], s[3], forward, both);
+                });
+                System.out.printf(
+                        "attention %s %-9s B=%d H=%d N=%d Dh=%d  forward %.3f ms  forward+backward %.3f ms%n",
+                        cuda.matmulPrecision(), fused ? "fused" : "composite", s[0], s[1], s[2], s[3], forward, both);
+            }
         }
+    }
+
+    private interface Attention {
+        Tensor of(Tensor q, Tensor k, Tensor v);
     }
 
     private void memoryBound(CudaBackend cuda, Device gpu, Generator g) {

@@ -5,6 +5,7 @@ import dev.jmim.tensor.Backend;
 import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Device;
+import dev.jmim.tensor.FusedAttention;
 import dev.jmim.tensor.MemoryCounter;
 import dev.jmim.tensor.MemoryStats;
 import dev.jmim.tensor.ReduceOp;
@@ -29,7 +30,8 @@ import java.util.Optional;
  * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default; TF32 with {@code
  * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}; with {@code bf16}, operands rounded to bf16,
  * fp32 accumulation and output — autocast for matmuls, weights staying fp32), F32 fft2 through cuFFT; fused AdamW, F32
- * Philox fills and GMAE's splatting ({@link #splatting()}) are kernels too. What has no kernel yet
+ * Philox fills, flash-style attention ({@link #fusedAttention()}) and GMAE's splatting ({@link #splatting()})
+ * are kernels too. What has no kernel yet
  * (integer arithmetic and reductions, argsort of rows over 4,096, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
@@ -46,6 +48,9 @@ public final class CudaBackend implements Backend {
     private final FftPlans fftPlans = new FftPlans();
     private final Cublas.Precision matmulPrecision;
     private final CudaSplatting splatting;
+    /** Empty where {@code jmim.cuda.attention=composite} asks for the composite instead. */
+    private final Optional<FusedAttention> attention;
+
     private final OpTimes times;
 
     CudaBackend(Device device) {
@@ -61,6 +66,14 @@ public final class CudaBackend implements Backend {
                         "jmim.cuda.matmul / JMIM_CUDA_MATMUL must be fp32, tf32 or bf16, got '" + mode + "'");
         };
         this.splatting = new CudaSplatting(this, context);
+        String attentionMode = System.getProperty("jmim.cuda.attention", System.getenv("JMIM_CUDA_ATTENTION"));
+        this.attention = switch (attentionMode == null ? "fused" : attentionMode.toLowerCase(Locale.ROOT)) {
+            case "fused" -> Optional.of(new CudaAttention(this, context));
+            case "composite" -> Optional.empty();
+            default ->
+                throw new IllegalArgumentException("jmim.cuda.attention / JMIM_CUDA_ATTENTION must be fused or"
+                        + " composite, got '" + attentionMode + "'");
+        };
         this.times = new OpTimes(context.stream());
     }
 
@@ -921,6 +934,16 @@ public final class CudaBackend implements Backend {
                                 .f64(p[3])
                                 .f64(p[4])
                                 .pointer(denseAddress(out)));
+    }
+
+    /**
+     * The flash-style kernel ({@link CudaAttention}), unless {@code jmim.cuda.attention=composite}: on an
+     * H100 it holds a MAE ViT-B step at batch 256 in 41.0 GiB instead of 55.5, and runs it 2% (fp32) to
+     * 4% (TF32) slower than the composite, whose GEMMs use cuBLAS (bench/results, bench/NOTES.md).
+     */
+    @Override
+    public Optional<FusedAttention> fusedAttention() {
+        return attention;
     }
 
     @Override

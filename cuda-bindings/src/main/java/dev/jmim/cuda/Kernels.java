@@ -42,9 +42,20 @@ final class Kernels {
             Map.entry("splat_prepare", "splat"),
             Map.entry("splat_forward", "splat"),
             Map.entry("splat_backward", "splat"),
-            Map.entry("splat_gather", "splat"));
+            Map.entry("splat_gather", "splat"),
+            Map.entry("attention_forward_d32", "attention"),
+            Map.entry("attention_row_dots_d32", "attention"),
+            Map.entry("attention_dv_d32", "attention"),
+            Map.entry("attention_dk_d32", "attention"),
+            Map.entry("attention_dq_d32", "attention"),
+            Map.entry("attention_forward_d64", "attention"),
+            Map.entry("attention_row_dots_d64", "attention"),
+            Map.entry("attention_dv_d64", "attention"),
+            Map.entry("attention_dk_d64", "attention"),
+            Map.entry("attention_dq_d64", "attention"));
 
-    static final List<String> MODULES = List.of("elementwise", "reduce", "index", "optim", "random", "splat");
+    static final List<String> MODULES =
+            List.of("elementwise", "reduce", "index", "optim", "random", "splat", "attention");
 
     private final Map<String, MemorySegment> modules = new HashMap<>();
     private final Map<String, MemorySegment> functions = new HashMap<>();
@@ -100,6 +111,11 @@ final class Kernels {
     /** A grid of {@code columns × chunks} blocks of 256 threads (the columns reduction's first pass). */
     void grid(String name, long blocksX, int blocksY, Launch arguments) {
         launch(name, blocksX, blocksY, 256, arguments);
+    }
+
+    /** A grid of {@code blocksX × blocksY} blocks of {@code threads} threads. */
+    void blocks(String name, long blocksX, int blocksY, int threads, Launch arguments) {
+        launch(name, blocksX, blocksY, threads, arguments);
     }
 
     /** 32×32 tiles of a rows × cols matrix, a block of 32×8 threads each. */

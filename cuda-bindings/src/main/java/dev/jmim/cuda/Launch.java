@@ -39,6 +39,16 @@ final class Launch implements AutoCloseable {
         return this;
     }
 
+    /** A struct of 64-bit fields in order (a pointer counts as one), passed by value. */
+    Launch struct(long... fields) {
+        MemorySegment slot = arena.allocate(ValueLayout.JAVA_LONG, fields.length);
+        for (int i = 0; i < fields.length; i++) {
+            slot.setAtIndex(ValueLayout.JAVA_LONG, i, fields[i]);
+        }
+        slots.add(slot);
+        return this;
+    }
+
     Launch view(CudaView view) {
         slots.add(view.write(arena));
         return this;

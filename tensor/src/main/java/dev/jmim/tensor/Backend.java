@@ -102,6 +102,11 @@ public interface Backend {
     /** Fills a contiguous float tensor from the Philox stream at {@code at}, elements in row-major order. */
     void random(Distribution distribution, PhiloxState at, Tensor out);
 
+    /** This device's fused attention kernel, where it has one (the composite of primitives runs otherwise). */
+    default Optional<FusedAttention> fusedAttention() {
+        return Optional.empty();
+    }
+
     /** This device's Gaussian-splatting kernel, where it has one (the host rasteriser runs otherwise). */
     default Optional<Splatting> splatting() {
         return Optional.empty();

@@ -33,8 +33,7 @@ public final class Attention extends Module {
         Tensor q = qkvHeads.select(0, 0);
         Tensor k = qkvHeads.select(0, 1);
         Tensor v = qkvHeads.select(0, 2);
-        // q scaled before the product, as timm's unfused path does: [B, H, N, Dh] costs less than [B, H, N, N]
-        Tensor attn = FusedOps.softmax(q.mul(Math.pow(headDim, -0.5)).matmul(k.mT()), -1); // [B, H, N, N]
-        return proj.forward(attn.matmul(v).transpose(1, 2).reshape(b, n, c));
+        Tensor attended = FusedOps.attention(q, k, v, Math.pow(headDim, -0.5)); // [B, H, N, Dh]
+        return proj.forward(attended.transpose(1, 2).reshape(b, n, c));
     }
 }

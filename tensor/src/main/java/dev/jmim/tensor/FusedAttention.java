@@ -1,0 +1,26 @@
+package dev.jmim.tensor;
+
+/**
+ * A device kernel for attention, softmax(q·scale·kᵀ)·v over [B, H, N, Dh], which a backend may offer
+ * through {@link Backend#fusedAttention()}: flash-style, the N × N scores never stored. The composite
+ * of primitives (batched matmuls around a softmax) is the definition it is tested against.
+ */
+public interface FusedAttention {
+
+    /** Whether the kernel takes q, k and v of this head size and dtype. */
+    boolean supports(int headDim, DType dtype);
+
+    /**
+     * The attention of q, k and v [B, H, N, Dh] (one dtype, on this backend's device, any strides with
+     * unit stride along Dh), contiguous [B, H, N, Dh].
+     */
+    Forward forward(Tensor q, Tensor k, Tensor v, double scale);
+
+    /** One forward: its output and what its backward needs. */
+    interface Forward {
+        Tensor out();
+
+        /** The gradients of q, k and v (contiguous), given the output's. */
+        Tensor[] backward(Tensor gradOut);
+    }
+}
