@@ -2,11 +2,13 @@ package dev.jmim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jmim.mae.cli.Jmim;
 import dev.jmim.mae.data.ImageFiles;
 import dev.jmim.mae.data.RgbImage;
 import dev.jmim.mae.data.SyntheticShapes;
+import dev.jmim.tensor.Backends;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -65,6 +68,23 @@ class CliTest {
         assertTrue(checkpoint.startsWith("jmim reconstruct: no such checkpoint"), checkpoint);
         String folder = fail("pretrain", "--data", dir.resolve("no-images").toString());
         assertTrue(folder.startsWith("jmim pretrain: no such image folder"), folder);
+        String device = fail("pretrain", "--device", "tpu", "--out", dir.toString());
+        assertTrue(device.startsWith("jmim pretrain: --device tpu: "), device);
+        assertTrue(device.contains("use cpu, cuda or cuda:N"), device);
+    }
+
+    /** Where no GPU is (CI), asking for one says why in one line and how to run on the CPU. */
+    @Test
+    void pretrainOnAMissingGpuSaysWhy(@TempDir Path dir) {
+        Optional<String> unavailable = Backends.providers().stream()
+                .filter(p -> p.name().equals("cuda"))
+                .findFirst()
+                .flatMap(Backends.ProviderStatus::unavailableReason);
+        assumeTrue(unavailable.isPresent(), "a GPU is present: pretrain --device cuda:0 would run");
+        String device = fail("pretrain", "--device", "cuda:0", "--out", dir.toString());
+        assertTrue(device.startsWith("jmim pretrain: --device cuda:0: no backend for cuda:0: cuda: "), device);
+        String first = device.lines().findFirst().orElse("");
+        assertTrue(first.endsWith("; train on the CPU with --device cpu"), device); // the reason and the fix, one line
     }
 
     @Test

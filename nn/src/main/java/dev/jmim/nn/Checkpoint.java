@@ -1,6 +1,7 @@
 package dev.jmim.nn;
 
 import dev.jmim.nn.optim.Optimizer;
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.io.SafeTensors;
 import dev.jmim.tensor.io.SafeTensorsFile;
@@ -21,9 +22,10 @@ public final class Checkpoint {
 
     public static void save(Path path, Module model, Optimizer optimizer, Map<String, String> metadata)
             throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
+        Map<String, Tensor> tensors = new LinkedHashMap<>(); // host copies of what lives on a device
+        model.stateDict().forEach((k, v) -> tensors.put(k, v.to(Device.CPU)));
         if (optimizer != null) {
-            optimizer.stateDict().forEach((k, v) -> tensors.put(OPTIMIZER_PREFIX + k, v));
+            optimizer.stateDict().forEach((k, v) -> tensors.put(OPTIMIZER_PREFIX + k, v.to(Device.CPU)));
         }
         SafeTensors.save(path, tensors, metadata);
     }

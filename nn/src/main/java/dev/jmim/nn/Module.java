@@ -113,7 +113,7 @@ public abstract class Module {
             for (Map.Entry<String, Tensor> e : own.entrySet()) {
                 Tensor given = state.get(e.getKey());
                 if (given != null && Arrays.equals(given.shape(), e.getValue().shape())) {
-                    e.getValue().copyFrom(given);
+                    e.getValue().copyFrom(given.to(e.getValue().device()));
                 }
             }
         }

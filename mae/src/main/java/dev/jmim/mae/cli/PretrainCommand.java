@@ -9,6 +9,8 @@ import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.recipe.Preset;
 import dev.jmim.mae.train.Pretrainer;
 import dev.jmim.mae.train.Reconstructions;
+import dev.jmim.tensor.Backends;
+import dev.jmim.tensor.Device;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -122,6 +124,31 @@ final class PretrainCommand implements Callable<Integer> {
             description = "threads preparing batches (default ${DEFAULT-VALUE})")
     int loaderThreads;
 
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            description = "where to train: cpu, cuda or cuda:N (default ${DEFAULT-VALUE}); data, masks and"
+                    + " checkpoints stay the same")
+    String device;
+
+    /** The --device asked for, after checking that a backend can run there. */
+    private Device device() {
+        Device d;
+        try {
+            d = Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--device " + device + ": " + e.getMessage() + "; use cpu, cuda or" + " cuda:N");
+        }
+        try {
+            Backends.forDevice(d);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(
+                    "--device " + device + ": " + e.getMessage() + "; train on the CPU" + " with --device cpu");
+        }
+        return d;
+    }
+
     @Override
     public Integer call() throws IOException {
         Preset recipe = Preset.named(preset);
@@ -143,7 +170,8 @@ final class PretrainCommand implements Callable<Integer> {
                 seed,
                 checkpointEvery,
                 loaderThreads,
-                recipe);
+                recipe,
+                device());
         Pretrainer.Result result = Pretrainer.run(dataset, settings, folder, resume, stopAfter, log);
 
         List<RgbImage> samples = new ArrayList<>();

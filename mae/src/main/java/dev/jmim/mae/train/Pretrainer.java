@@ -11,6 +11,7 @@ import dev.jmim.nn.Checkpoint;
 import dev.jmim.nn.optim.AdamW;
 import dev.jmim.nn.optim.LrSchedule;
 import dev.jmim.nn.optim.ParamGroup;
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
@@ -51,7 +52,8 @@ public final class Pretrainer {
             long seed,
             int checkpointEvery,
             int loaderThreads,
-            Preset preset) {
+            Preset preset,
+            Device device) {
 
         public Settings {
             if (batch < 1 || accum < 1 || epochs < 1 || checkpointEvery < 1) {
@@ -91,6 +93,7 @@ public final class Pretrainer {
         }
         Files.createDirectories(out);
         MaskedAutoencoder model = new MaskedAutoencoder(s.model(), new Generator(s.seed()));
+        model.to(s.device()); // before the optimizer, whose state is made beside each parameter
         AdamW optimizer =
                 new AdamW(0.9, 0.95, 1e-8, ParamGroup.maeWeightDecay(model.namedParameters(), s.weightDecay()));
         Path checkpoint = out.resolve("checkpoint.safetensors");
@@ -148,11 +151,13 @@ public final class Pretrainer {
                     }
                     BatchLoader.Batch batch = loader.get(it);
                     try (Scope _ = Scope.open()) {
-                        Tensor images = Tensor.of(batch.pixels(), s.batch(), 3, size, size);
-                        Tensor noise = RandomMasking.noise(
-                                new Generator(s.seed() ^ (0x5DEECE66DL * (it + 1))),
-                                s.batch(),
-                                s.model().maskUnits());
+                        Tensor images = Tensor.of(batch.pixels(), s.batch(), 3, size, size)
+                                .to(s.device());
+                        Tensor noise = RandomMasking.noise( // drawn on the CPU: the same masks on any device
+                                        new Generator(s.seed() ^ (0x5DEECE66DL * (it + 1))),
+                                        s.batch(),
+                                        s.model().maskUnits())
+                                .to(s.device());
                         model.setStochasticDepthStep(it);
                         Tensor loss = model.forward(images, s.maskRatio(), noise, targetImages.apply(images))
                                 .loss();
@@ -198,6 +203,7 @@ public final class Pretrainer {
             }
             Path plot = out.resolve("loss.png");
             Plots.lossCurve(rows, plot);
+            model.to(Device.CPU); // what a caller does next (reconstructions, probes) runs on the CPU
             return new Result(model, checkpoint, metrics, plot, total, lastLoss, (System.nanoTime() - began) / 1e9);
         }
     }

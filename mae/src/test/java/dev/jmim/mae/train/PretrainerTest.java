@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jmim.mae.data.SyntheticShapes;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.recipe.Preset;
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.io.SafeTensors;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ class PretrainerTest {
                     case GMAE -> SMALL_GMAE;
                     default -> SMALL;
                 };
-        return new Pretrainer.Settings(model, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2, preset);
+        return new Pretrainer.Settings(model, 8, accum, 2, 1e-3, 0, 0.5, 0.05, 0.75, 7, 2, 2, preset, Device.CPU);
     }
 
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
@@ -107,7 +108,7 @@ class PretrainerTest {
         MaeConfig pixels = new MaeConfig(16, 4, 3, 32, 2, 2, 16, 1, 2, 2.0, 1e-6, false);
         SyntheticShapes data = new SyntheticShapes(64, 20, 5);
         Pretrainer.Settings s =
-                new Pretrainer.Settings(pixels, 16, 1, 20, 0.1, 0, 2, 0.05, 0.75, 1, 1000, 2, Preset.MAE);
+                new Pretrainer.Settings(pixels, 16, 1, 20, 0.1, 0, 2, 0.05, 0.75, 1, 1000, 2, Preset.MAE, Device.CPU);
         Pretrainer.Result r = Pretrainer.run(data, s, dir, null, 0, QUIET);
         List<String> rows = Files.readAllLines(r.metrics());
         double first = Double.parseDouble(rows.get(1).split(",")[3]);

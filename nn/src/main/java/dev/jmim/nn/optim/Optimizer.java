@@ -1,6 +1,7 @@
 package dev.jmim.nn.optim;
 
 import dev.jmim.nn.Parameter;
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -69,9 +70,12 @@ public abstract class Optimizer {
         }
         steps = step.toLongArray()[0];
         state.clear();
+        Device device = groups.length == 0 || groups[0].parameters().isEmpty()
+                ? Device.CPU
+                : groups[0].parameters().values().iterator().next().value().device();
         saved.forEach((k, v) -> {
             if (!k.equals("step")) {
-                state.put(k, Scope.outside(v::clone));
+                state.put(k, Scope.outside(() -> v.to(device).clone())); // beside the parameters
             }
         });
     }
