@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs on a machine with an NVIDIA driver and no Java, from the repository root, after pack.sh's dist/
-# was carried there: the GPU test suite, GpuBench, and PyTorch's figures for the same list.
+# was carried there: the GPU tests, GpuBench and GpuTrainBench, and PyTorch's figures for the same lists.
 # Writes its logs into the folder given as $1 (default: bench/results).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,3 +16,8 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
   2>&1 | tee "$out/gpu-tests.txt"
 "${java[@]}" -cp "$classpath" dev.jmim.bench.GpuBench 2>&1 | tee "$out/gpu-bench-jmim.txt"
 python3 "$root/bench/gpu/torch_peers.py" 2>&1 | tee "$out/gpu-bench-torch.txt"
+for precision in fp32 tf32 bf16; do
+  "${java[@]}" -Djmim.cuda.matmul=$precision -cp "$classpath" dev.jmim.bench.GpuTrainBench --model mae-base --batch 256
+done 2>&1 | tee "$out/gpu-train-jmim.txt"
+"${java[@]}" -cp "$classpath" dev.jmim.bench.GpuTrainBench --model gmae-base --batch 64 2>&1 | tee -a "$out/gpu-train-jmim.txt"
+python3 "$root/bench/gpu/mae_step_torch_gpu.py" --batch 256 2>&1 | tee "$out/gpu-train-torch.txt"

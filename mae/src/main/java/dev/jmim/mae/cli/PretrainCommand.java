@@ -183,7 +183,12 @@ final class PretrainCommand implements Callable<Integer> {
         log.printf(
                 "done in %.0f s: last loss %.4f%n  checkpoint %s%n  metrics    %s%n  loss plot  %s%n"
                         + "  recon grid %s (original | masked | reconstruction | reconstruction + visible)%n",
-                result.seconds(), result.lastLoss(), result.checkpoint(), result.metrics(), result.lossPlot(), grid);
+                result.seconds(),
+                result.lastLoss(),
+                result.checkpoint(),
+                result.metrics(),
+                result.lossPlot() == null ? "(not drawn: no fonts here)" : result.lossPlot(),
+                grid);
         return 0;
     }
 

@@ -18,6 +18,30 @@ import org.knowm.xchart.style.Styler;
 public final class Plots {
     private Plots() {}
 
+    /**
+     * Why charts cannot be drawn here, if they cannot: XChart needs fonts, and a headless server without
+     * fontconfig or any font makes the JDK throw an {@link Error} at the first text it lays out. Probed
+     * once by laying out one string.
+     */
+    public static java.util.Optional<String> unavailableReason() {
+        return FONT_PROBE;
+    }
+
+    private static final java.util.Optional<String> FONT_PROBE = probeFonts();
+
+    private static java.util.Optional<String> probeFonts() {
+        try {
+            java.awt.image.BufferedImage image =
+                    new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = image.createGraphics();
+            g.getFontMetrics().stringWidth("loss");
+            g.dispose();
+            return java.util.Optional.empty();
+        } catch (Error | RuntimeException e) { // sun.awt.FontConfiguration throws an Error without fonts
+            return java.util.Optional.of("no fonts to draw charts with (" + e.getMessage() + ")");
+        }
+    }
+
     /** The loss column of metrics.csv rows (header first) against the iteration. */
     public static void lossCurve(List<String> rows, Path png) throws IOException {
         List<Double> x = new ArrayList<>();

@@ -68,7 +68,10 @@ public final class Pretrainer {
         }
     }
 
-    /** What a finished run left behind; model holds the trained weights (those of the checkpoint). */
+    /**
+     * What a finished run left behind; model holds the trained weights (those of the checkpoint), on the
+     * CPU; lossPlot is null where the machine has no fonts to draw it with.
+     */
     public record Result(
             MaskedAutoencoder model,
             Path checkpoint,
@@ -202,7 +205,14 @@ public final class Pretrainer {
                 log.printf("the checkpoint is already at iteration %d of %d: nothing to train%n", start, total);
             }
             Path plot = out.resolve("loss.png");
-            Plots.lossCurve(rows, plot);
+            if (Plots.unavailableReason().isEmpty()) {
+                Plots.lossCurve(rows, plot);
+            } else {
+                log.printf(
+                        "loss.png not drawn: %s; metrics.csv holds the curve%n",
+                        Plots.unavailableReason().get());
+                plot = null;
+            }
             model.to(Device.CPU); // what a caller does next (reconstructions, probes) runs on the CPU
             return new Result(model, checkpoint, metrics, plot, total, lastLoss, (System.nanoTime() - began) / 1e9);
         }
