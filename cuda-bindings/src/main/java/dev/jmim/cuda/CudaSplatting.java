@@ -48,41 +48,41 @@ final class CudaSplatting implements Splatting {
         Tensor ends = Tensor.empty(DType.I32, cuda.device(), n, height, width);
         int tiles = tilesOf(height, width);
         synchronized (cuda) {
-            OpTimes.Span span = cuda.timed("splat forward");
-            context.enter();
-            if (n > 0 && k > 0) {
-                context.kernels()
-                        .blockRows(
-                                "splat_prepare",
-                                n,
-                                new Launch()
-                                        .i32(k)
-                                        .i32(height)
-                                        .i32(width)
-                                        .pointer(address(means))
-                                        .pointer(address(conics))
-                                        .pointer(address(depths))
-                                        .pointer(address(order))
-                                        .pointer(address(boxes)));
+            try (OpTimes.Span _ = cuda.timed("splat forward")) {
+                context.enter();
+                if (n > 0 && k > 0) {
+                    context.kernels()
+                            .blockRows(
+                                    "splat_prepare",
+                                    n,
+                                    new Launch()
+                                            .i32(k)
+                                            .i32(height)
+                                            .i32(width)
+                                            .pointer(address(means))
+                                            .pointer(address(conics))
+                                            .pointer(address(depths))
+                                            .pointer(address(order))
+                                            .pointer(address(boxes)));
+                }
+                if (n > 0 && tiles > 0) {
+                    context.kernels()
+                            .grid(
+                                    "splat_forward",
+                                    tiles,
+                                    n,
+                                    geometry(k, height, width, background)
+                                            .pointer(address(means))
+                                            .pointer(address(conics))
+                                            .pointer(address(colours))
+                                            .pointer(address(opacities))
+                                            .pointer(address(order))
+                                            .pointer(address(boxes))
+                                            .pointer(address(image))
+                                            .pointer(address(finalT))
+                                            .pointer(address(ends)));
+                }
             }
-            if (n > 0 && tiles > 0) {
-                context.kernels()
-                        .grid(
-                                "splat_forward",
-                                tiles,
-                                n,
-                                geometry(k, height, width, background)
-                                        .pointer(address(means))
-                                        .pointer(address(conics))
-                                        .pointer(address(colours))
-                                        .pointer(address(opacities))
-                                        .pointer(address(order))
-                                        .pointer(address(boxes))
-                                        .pointer(address(image))
-                                        .pointer(address(finalT))
-                                        .pointer(address(ends)));
-            }
-            span.close();
         }
         Tensor[] kept = {means, conics, colours, opacities, order, boxes, finalT, ends};
         return new Render() {
@@ -111,39 +111,39 @@ final class CudaSplatting implements Splatting {
         }
         Tensor partial = Tensor.zeros(DType.F32, cuda.device(), n, tiles, k, GRADS);
         synchronized (cuda) {
-            OpTimes.Span span = cuda.timed("splat backward");
-            context.enter();
-            context.kernels()
-                    .grid(
-                            "splat_backward",
-                            tiles,
-                            n,
-                            geometry(k, height, width, background)
-                                    .pointer(address(kept[0]))
-                                    .pointer(address(kept[1]))
-                                    .pointer(address(kept[2]))
-                                    .pointer(address(kept[3]))
-                                    .pointer(address(kept[4]))
-                                    .pointer(address(kept[5]))
-                                    .pointer(address(gradImage))
-                                    .pointer(address(kept[6]))
-                                    .pointer(address(kept[7]))
-                                    .pointer(address(partial)));
-            context.kernels()
-                    .elementwise(
-                            "splat_gather",
-                            (long) n * k,
-                            new Launch()
-                                    .i32(n)
-                                    .i32(k)
-                                    .i32(tiles)
-                                    .pointer(address(kept[4]))
-                                    .pointer(address(partial))
-                                    .pointer(address(dMeans))
-                                    .pointer(address(dConics))
-                                    .pointer(address(dColours))
-                                    .pointer(address(dOpacities)));
-            span.close();
+            try (OpTimes.Span _ = cuda.timed("splat backward")) {
+                context.enter();
+                context.kernels()
+                        .grid(
+                                "splat_backward",
+                                tiles,
+                                n,
+                                geometry(k, height, width, background)
+                                        .pointer(address(kept[0]))
+                                        .pointer(address(kept[1]))
+                                        .pointer(address(kept[2]))
+                                        .pointer(address(kept[3]))
+                                        .pointer(address(kept[4]))
+                                        .pointer(address(kept[5]))
+                                        .pointer(address(gradImage))
+                                        .pointer(address(kept[6]))
+                                        .pointer(address(kept[7]))
+                                        .pointer(address(partial)));
+                context.kernels()
+                        .elementwise(
+                                "splat_gather",
+                                (long) n * k,
+                                new Launch()
+                                        .i32(n)
+                                        .i32(k)
+                                        .i32(tiles)
+                                        .pointer(address(kept[4]))
+                                        .pointer(address(partial))
+                                        .pointer(address(dMeans))
+                                        .pointer(address(dConics))
+                                        .pointer(address(dColours))
+                                        .pointer(address(dOpacities)));
+            }
         }
         partial.storage().free();
         return new Tensor[] {dMeans, dConics, dColours, dOpacities};

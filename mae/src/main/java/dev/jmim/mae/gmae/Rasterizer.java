@@ -3,6 +3,7 @@ package dev.jmim.mae.gmae;
 import dev.jmim.autograd.FusedOp;
 import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Splatting;
 import dev.jmim.tensor.Tensor;
 import java.util.Arrays;
@@ -236,7 +237,7 @@ final class Rasterizer implements FusedOp {
                 }
             }
         });
-        Tensor image = Tensor.of(out, n, 3, height, width).to(in[0].dtype());
+        Tensor image = Tensor.of(out, n, 3, height, width).to(in[0].dtype()).to(in[0].device());
         NANOS.add(System.nanoTime() - started);
         return image;
     }
@@ -317,11 +318,12 @@ final class Rasterizer implements FusedOp {
         });
         DType dtype = in[0].dtype();
         NANOS.add(System.nanoTime() - started);
+        Device device = in[0].device(); // a device without a kernel (or a dtype it lacks) rasterises here
         return new Tensor[] {
-            Tensor.of(dMean, n, k, 2).to(dtype),
-            Tensor.of(dConic, n, k, 3).to(in[1].dtype()),
-            Tensor.of(dColour, n, k, 3).to(in[2].dtype()),
-            Tensor.of(dOpacity, n, k).to(in[3].dtype()),
+            Tensor.of(dMean, n, k, 2).to(dtype).to(device),
+            Tensor.of(dConic, n, k, 3).to(in[1].dtype()).to(device),
+            Tensor.of(dColour, n, k, 3).to(in[2].dtype()).to(device),
+            Tensor.of(dOpacity, n, k).to(in[3].dtype()).to(device),
             null
         };
     }
