@@ -88,12 +88,21 @@ public final class Gemm {
         }
     }
 
-    /** B[pc..pc+kc, jc..jc+nc] into panels of NR columns: panel q, row p at q·kc·NR + p·NR; zero-padded. */
+    /**
+     * B[pc..pc+kc, jc..jc+nc] into panels of NR columns: panel q, row p at q·kc·NR + p·NR; the last
+     * panel's columns past nc zero-padded (the only floats not copied from B).
+     */
     private static void packB(Matrix b, int pc, int kc, int jc, int nc, float[] out, float[] row) {
         int panels = (nc + NR - 1) / NR;
-        java.util.Arrays.fill(out, 0, panels * kc * NR, 0f);
+        int last = (panels - 1) * kc * NR;
+        int tail = nc - (panels - 1) * NR;
+        if (tail < NR) {
+            for (int p = 0; p < kc; p++) {
+                java.util.Arrays.fill(out, last + p * NR + tail, last + (p + 1) * NR, 0f);
+            }
+        }
         if (b.colStride() == 1 || b.rowStride() != 1) {
-            // rows of B along j: copy each row (contiguous when colStride is 1), deal it into the panels
+            // rows of B along j: read each row (one bulk copy when colStride is 1), deal it into the panels
             for (int p = 0; p < kc; p++) {
                 readLine(
                         b.segment(),
@@ -101,8 +110,8 @@ public final class Gemm {
                         b.colStride(),
                         nc,
                         row);
-                for (int j = 0; j < nc; j++) {
-                    out[(j / NR) * kc * NR + p * NR + (j % NR)] = row[j];
+                for (int q = 0; q < panels; q++) {
+                    System.arraycopy(row, q * NR, out, q * kc * NR + p * NR, Math.min(NR, nc - q * NR));
                 }
             }
         } else {
@@ -117,10 +126,19 @@ public final class Gemm {
         }
     }
 
-    /** A[ic..ic+mc, pc..pc+kc] into panels of MR rows: panel q, step p at q·kc·MR + p·MR; zero-padded. */
+    /**
+     * A[ic..ic+mc, pc..pc+kc] into panels of MR rows: panel q, step p at q·kc·MR + p·MR; the last
+     * panel's rows past mc zero-padded (the only floats not copied from A).
+     */
     private static void packA(Matrix a, int ic, int mc, int pc, int kc, float[] out, float[] row) {
         int panels = (mc + MR - 1) / MR;
-        java.util.Arrays.fill(out, 0, panels * kc * MR, 0f);
+        int last = (panels - 1) * kc * MR;
+        int tail = mc - (panels - 1) * MR;
+        if (tail < MR) {
+            for (int p = 0; p < kc; p++) {
+                java.util.Arrays.fill(out, last + p * MR + tail, last + (p + 1) * MR, 0f);
+            }
+        }
         if (a.colStride() == 1 || a.rowStride() != 1) {
             for (int i = 0; i < mc; i++) {
                 readLine(
@@ -138,8 +156,8 @@ public final class Gemm {
             // Aᵀ stored row-major: each column of A is contiguous along i
             for (int p = 0; p < kc; p++) {
                 readLine(a.segment(), a.offset() + (pc + p) * a.colStride() + ic, 1, mc, row);
-                for (int i = 0; i < mc; i++) {
-                    out[(i / MR) * kc * MR + p * MR + (i % MR)] = row[i];
+                for (int q = 0; q < panels; q++) {
+                    System.arraycopy(row, q * MR, out, q * kc * MR + p * MR, Math.min(MR, mc - q * MR));
                 }
             }
         }
