@@ -698,7 +698,7 @@ public final class CudaBackend implements Backend {
         CudaMatmul.run(this, context, matmulPrecision, a, b, out);
     }
 
-    /** A span of {@link #opTimes()} for work queued outside the SPI's methods (the splatting kernels). */
+    /** A span of {@link #opTimes()} for work queued outside the SPI's methods (splatting, attention). */
     OpTimes.Span timed(String op) {
         return times.span(op);
     }
