@@ -115,19 +115,19 @@ public final class FusedOps {
         @Override
         public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
             Tensor x = in[0];
-            int[] normDims = trailing(x.dim(), normalizedShape.length);
+            int n = 1;
+            for (int s : normalizedShape) {
+                n *= s;
+            }
             int[] leadDims = java.util.stream.IntStream.range(0, x.dim() - normalizedShape.length)
                     .toArray();
-            Tensor centered = x.sub(x.mean(normDims, true));
-            Tensor r = centered.mul(centered).mean(normDims, true).add(eps).rsqrt();
-            Tensor xHat = centered.mul(r);
-            Tensor gHat = hasWeight ? g.mul(in[1]) : g;
-            Tensor dx = r.mul(gHat.sub(gHat.mean(normDims, true))
-                    .sub(xHat.mul(gHat.mul(xHat).mean(normDims, true))));
+            // over rows of the n normalised elements: dx and x̂ in one fused pass where the backend has it
+            Tensor[] dxAndXHat =
+                    x.reshape(-1, n).layerNormBackward(hasWeight ? in[1].reshape(n) : null, g.reshape(-1, n), eps);
             Tensor[] grads = new Tensor[in.length];
-            grads[0] = dx;
+            grads[0] = dxAndXHat[0].view(x.shape());
             if (hasWeight) {
-                grads[1] = sumLeading(g.mul(xHat), leadDims);
+                grads[1] = sumLeading(g.mul(dxAndXHat[1].view(x.shape())), leadDims);
             }
             if (hasBias) {
                 grads[in.length - 1] = sumLeading(g, leadDims);
@@ -137,10 +137,6 @@ public final class FusedOps {
 
         private static Tensor sumLeading(Tensor t, int[] leadDims) {
             return leadDims.length == 0 ? t : t.sum(leadDims);
-        }
-
-        private static int[] trailing(int rank, int k) {
-            return java.util.stream.IntStream.range(rank - k, rank).toArray();
         }
     }
 }

@@ -67,6 +67,17 @@ public interface Backend {
      */
     void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out);
 
+    /**
+     * layer_norm's backward over the last dim of contiguous x and gradOut (one float dtype, one shape;
+     * weight [n] contiguous, or null for 1): with r = 1/√(biased var + eps), x̂ = (x − mean)·r and ĝ =
+     * gradOut·weight, writes dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) and x̂ (for the weight's gradient Σ
+     * gradOut·x̂) into contiguous dx and xHat of x's shape. The default composes it from primitives,
+     * the definition a fused kernel is tested against.
+     */
+    default void layerNormBackward(Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor xHat) {
+        Composites.layerNormBackward(x, weight, gradOut, eps, dx, xHat);
+    }
+
     /** Index (I64) of the first maximum along {@code dim}; NaN counts as the maximum; out keeps dim as 1. */
     void argmax(Tensor x, int dim, Tensor out);
 

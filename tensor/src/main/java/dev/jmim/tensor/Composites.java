@@ -164,4 +164,19 @@ final class Composites {
         }
         return count;
     }
+
+    /** {@link Backend#layerNormBackward} from primitives, over the last dim. */
+    static void layerNormBackward(Tensor x, Tensor weight, Tensor g, double eps, Tensor dx, Tensor xHat) {
+        try (Scope _ = Scope.open()) {
+            int[] last = {-1};
+            Tensor centered = x.sub(x.mean(last, true));
+            Tensor r = centered.mul(centered).mean(last, true).add(eps).rsqrt();
+            Tensor normalized = centered.mul(r);
+            Tensor gHat = weight == null ? g : g.mul(weight);
+            Tensor dxValue = r.mul(gHat.sub(gHat.mean(last, true))
+                    .sub(normalized.mul(gHat.mul(normalized).mean(last, true))));
+            Ops.copyInto(dx, dxValue);
+            Ops.copyInto(xHat, normalized);
+        }
+    }
 }

@@ -261,6 +261,28 @@ final class Ops {
         return out.view(x.shapeView());
     }
 
+    static Tensor[] layerNormBackward(Tensor x, Tensor weight, Tensor g, double eps) {
+        live("layer_norm_backward", x, g);
+        sameDevice("layer_norm_backward", x, g);
+        int n = x.dim() == 0 ? 1 : x.size(-1);
+        if (!java.util.Arrays.equals(x.shapeView(), g.shapeView())
+                || (weight != null && (weight.numel() != n || weight.device() != x.device()))) {
+            throw new IllegalArgumentException("layer_norm_backward: x " + Shapes.format(x.shapeView()) + ", gradient "
+                    + Shapes.format(g.shapeView()) + (weight == null ? "" : ", weight " + weight.describe())
+                    + ": the gradient needs x's shape and the weight " + n + " elements on x's device");
+        }
+        DType dtype = DType.promote(x.dtype(), g.dtype());
+        Tensor xs = cast(x, dtype).contiguous();
+        Tensor gs = cast(g, dtype).contiguous();
+        Tensor w = weight == null ? null : cast(weight, dtype).contiguous().view(n);
+        Tensor dx = Tensor.forOutput(dtype, x.device(), x.shapeView());
+        Tensor xHat = Tensor.forOutput(dtype, x.device(), x.shapeView());
+        if (x.numel() > 0) {
+            backend(x).layerNormBackward(xs, w, gs, eps, dx, xHat);
+        }
+        return new Tensor[] {dx, xHat};
+    }
+
     static Tensor fft2(Tensor x, boolean inverse) {
         String op = inverse ? "ifft2" : "fft2";
         live(op, x);

@@ -845,6 +845,15 @@ public final class Tensor {
         return Composites.layerNorm(this, normalizedShape, weight, bias, eps);
     }
 
+    /**
+     * layer_norm's backward over the last dim, given the output's gradient (this tensor's shape) and the
+     * weight ([last dim], or null): {dx, x̂}, contiguous; the weight's gradient is Σ gradOut·x̂ over the
+     * leading dims. One fused pass where the backend has a kernel ({@link Backend#layerNormBackward}).
+     */
+    public Tensor[] layerNormBackward(Tensor weight, Tensor gradOut, double eps) {
+        return Ops.layerNormBackward(this, weight, gradOut, eps);
+    }
+
     /** Exact (erf) GELU, as nn.GELU's default. */
     public Tensor gelu() {
         return Ops.unary(UnaryOp.GELU, this);

@@ -141,6 +141,21 @@ public final class FastBackend extends NaiveBackend {
     }
 
     @Override
+    public void layerNormBackward(Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor xHat) {
+        if (x.dtype() == DType.F32) {
+            holding(
+                    () -> RowKernels.layerNormBackward(x, weight, gradOut, eps, dx, xHat, parallel),
+                    x,
+                    weight,
+                    gradOut,
+                    dx,
+                    xHat);
+        } else {
+            super.layerNormBackward(x, weight, gradOut, eps, dx, xHat);
+        }
+    }
+
+    @Override
     public void adamw(AdamwStep step, Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq) {
         if (!holding(
                 () -> FusedAdamw.run(step, param, grad, expAvg, expAvgSq, parallel), param, grad, expAvg, expAvgSq)) {

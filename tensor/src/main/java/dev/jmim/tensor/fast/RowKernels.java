@@ -144,6 +144,89 @@ final class RowKernels {
         });
     }
 
+    /**
+     * layer_norm's backward (see {@code Backend.layerNormBackward}) in three passes over each row: the
+     * mean and r as the forward computes them, then x̂ (written) with the sums of ĝ and ĝ·x̂, then dx.
+     * Rows are independent, so any partition gives the same bits.
+     */
+    static void layerNormBackward(
+            Tensor x, Tensor weight, Tensor g, double eps, Tensor dx, Tensor xHat, Parallel parallel) {
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment gs = HostStorage.segmentOf(g);
+        MemorySegment ds = HostStorage.segmentOf(dx);
+        MemorySegment hs = HostStorage.segmentOf(xHat);
+        int n = x.size(-1);
+        MemorySegment ws = weight == null ? Lanes.filled(n, 1f) : HostStorage.segmentOf(weight);
+        long w0 = weight == null ? 0 : weight.offset();
+        long rows = n == 0 ? 0 : x.numel() / n;
+        int full = n - n % L;
+        forRows(rows, n, parallel, (row, buffer) -> {
+            long xa = x.offset() + row * n;
+            long ga = g.offset() + row * n;
+            long da = dx.offset() + row * n;
+            long ha = xHat.offset() + row * n;
+            FloatVector sumV = FloatVector.zero(S);
+            for (int i = 0; i < full; i += L) {
+                sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
+            }
+            sumV.intoArray(buffer, 0);
+            double sum = foldInDouble(buffer);
+            for (int j = full; j < n; j++) {
+                sum += xs.getAtIndex(F32, xa + j);
+            }
+            float mean = (float) (sum / n);
+            FloatVector squaresV = FloatVector.zero(S);
+            for (int i = 0; i < full; i += L) {
+                FloatVector c = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                        .sub(mean);
+                squaresV = c.fma(c, squaresV);
+            }
+            squaresV.intoArray(buffer, 0);
+            double squares = foldInDouble(buffer);
+            for (int j = full; j < n; j++) {
+                float c = xs.getAtIndex(F32, xa + j) - mean;
+                squares += c * c;
+            }
+            float r = (float) (1.0 / Math.sqrt(squares / n + eps));
+            FloatVector gSumV = FloatVector.zero(S);
+            FloatVector gxSumV = FloatVector.zero(S);
+            for (int i = 0; i < full; i += L) {
+                FloatVector h = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                        .sub(mean)
+                        .mul(r);
+                FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
+                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
+                h.intoMemorySegment(hs, (ha + i) * 4, ORDER);
+                gSumV = gSumV.add(gh);
+                gxSumV = gh.fma(h, gxSumV);
+            }
+            gSumV.intoArray(buffer, 0);
+            double gSum = foldInDouble(buffer);
+            gxSumV.intoArray(buffer, 0);
+            double gxSum = foldInDouble(buffer);
+            for (int j = full; j < n; j++) {
+                float h = (xs.getAtIndex(F32, xa + j) - mean) * r;
+                float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
+                hs.setAtIndex(F32, ha + j, h);
+                gSum += gh;
+                gxSum += gh * h;
+            }
+            float gMean = (float) (gSum / n);
+            float gxMean = (float) (gxSum / n);
+            for (int i = 0; i < full; i += L) {
+                FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
+                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
+                FloatVector h = FloatVector.fromMemorySegment(S, hs, (ha + i) * 4, ORDER);
+                gh.sub(gMean).sub(h.mul(gxMean)).mul(r).intoMemorySegment(ds, (da + i) * 4, ORDER);
+            }
+            for (int j = full; j < n; j++) {
+                float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
+                float h = hs.getAtIndex(F32, ha + j);
+                ds.setAtIndex(F32, da + j, (gh - gMean - h * gxMean) * r);
+            }
+        });
+    }
+
     @FunctionalInterface
     private interface RowBody {
         void run(long row, float[] buffer);

@@ -258,7 +258,7 @@ class FastKernelsDifferentialTest {
     }
 
     @Test
-    void softmaxAndLayerNormMatchTheReference() {
+    void softmaxAndLayerNormForwardAndBackwardMatchTheReference() {
         qt().withFixedSeed(15L).withExamples(EXAMPLES).forAll(layouts()).checkAssert(layout -> {
             int[] shape = layout.shape().length == 0 ? new int[] {1} : layout.shape();
             Tensor x = layout.operand(0, t -> t.mul(3)).contiguous().view(shape);
@@ -284,6 +284,21 @@ class FastKernelsDifferentialTest {
                     1 / x.var(new int[] {-1}, 0, false).min().add(1e-5).sqrt().item();
             double maxW = weight == null ? 1 : Math.max(1, weight.abs().max().item());
             check("layer_norm on " + layout, outs, 8, 0x1p-20 * x.abs().max().item() * maxR * maxW);
+
+            // the backward: dx and x̂ against the composite of primitives
+            Tensor gradOut = Tensor.randn(g, shape);
+            Tensor[] dx = outputs(DType.F32, shape);
+            Tensor[] xHat = outputs(DType.F32, shape);
+            ONE_THREAD.layerNormBackward(x, weight, gradOut, 1e-5, dx[0], xHat[0]);
+            TWO_THREADS.layerNormBackward(x, weight, gradOut, 1e-5, dx[1], xHat[1]);
+            REFERENCE.layerNormBackward(x, weight, gradOut, 1e-5, dx[2], xHat[2]);
+            double normalised = 1 + x.abs().max().item() * maxR; // the largest |x̂|, bounded
+            check("layer_norm backward x̂ on " + layout, xHat, 8, 0x1p-20 * normalised);
+            check(
+                    "layer_norm backward dx on " + layout,
+                    dx,
+                    8,
+                    0x1p-18 * maxR * maxW * gradOut.abs().max().item() * normalised * normalised);
         });
     }
 
