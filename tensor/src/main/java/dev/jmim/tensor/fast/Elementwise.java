@@ -158,21 +158,15 @@ final class Elementwise {
         boolean dense = !op.isComparison() && op != BinaryOp.POW && so == 1 && (sa | 1) == 1 && (sb | 1) == 1;
         loop.run(parallel, (at, count) -> {
             int full = dense ? count - count % L : 0;
-            if (full > 0) {
-                // a stride-0 operand is read as L copies of its value from a small heap segment
-                MemorySegment aSource = sa == 1 ? as : Lanes.filled(L, as.getAtIndex(F32, at[0]));
-                MemorySegment bSource = sb == 1 ? bs : Lanes.filled(L, bs.getAtIndex(F32, at[1]));
-                binaryDense(
-                        op,
-                        aSource,
-                        sa * at[0] * 4,
-                        sa * L * 4,
-                        bSource,
-                        sb * at[1] * 4,
-                        sb * L * 4,
-                        os,
-                        at[2] * 4,
-                        full);
+            if (full > 0 && sa == 1 && sb == 1) {
+                binaryDense(op, as, at[0] * 4, bs, at[1] * 4, os, at[2] * 4, full);
+            } else if (full > 0) {
+                // a stride-0 operand is one value, broadcast into a vector once; the loop then reads only
+                // native segments (a heap segment of copies beside them made the loop's accesses
+                // polymorphic: scalar mul ran at 68% of add's bandwidth)
+                FloatVector x = sa == 1 ? null : FloatVector.broadcast(S, as.getAtIndex(F32, at[0]));
+                FloatVector y = sb == 1 ? null : FloatVector.broadcast(S, bs.getAtIndex(F32, at[1]));
+                binaryBroadcast(op, x, as, at[0] * 4, y, bs, at[1] * 4, os, at[2] * 4, full);
             }
             float[] buffer = new float[L];
             for (int i = full; i < count; i += L) {
@@ -187,34 +181,49 @@ final class Elementwise {
         });
     }
 
-    /** Byte offsets; each input advances by its step (one vector, or 0 for a value read as copies). */
+    /** Byte offsets; both inputs dense. */
     private static void binaryDense(
+            BinaryOp op, MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        for (long i = 0; i < count * 4L; i += L * 4L) {
+            FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
+            FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
+            arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    /** As {@link #binaryDense}, with x or y (non-null) a broadcast value instead of a read. */
+    private static void binaryBroadcast(
             BinaryOp op,
+            FloatVector xValue,
             MemorySegment as,
             long a0,
-            long aStep,
+            FloatVector yValue,
             MemorySegment bs,
             long b0,
-            long bStep,
             MemorySegment os,
             long o0,
             int count) {
-        long ia = a0;
-        long ib = b0;
-        for (long i = 0; i < count * 4L; i += L * 4L, ia += aStep, ib += bStep) {
-            FloatVector x = FloatVector.fromMemorySegment(S, as, ia, ORDER);
-            FloatVector y = FloatVector.fromMemorySegment(S, bs, ib, ORDER);
-            switch (op) {
-                case ADD -> x.add(y).intoMemorySegment(os, o0 + i, ORDER);
-                case SUB -> x.sub(y).intoMemorySegment(os, o0 + i, ORDER);
-                case MUL -> x.mul(y).intoMemorySegment(os, o0 + i, ORDER);
-                case DIV -> x.div(y).intoMemorySegment(os, o0 + i, ORDER);
-                case MAXIMUM -> x.max(y).intoMemorySegment(os, o0 + i, ORDER);
-                case MINIMUM -> x.min(y).intoMemorySegment(os, o0 + i, ORDER);
-                case POW, EQ, NE, LT, LE, GT, GE ->
-                    throw new IllegalArgumentException(op + " has no dense vector loop");
-            }
+        for (long i = 0; i < count * 4L; i += L * 4L) {
+            FloatVector x = xValue != null ? xValue : FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
+            FloatVector y = yValue != null ? yValue : FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
+            arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
         }
+    }
+
+    /**
+     * The dense loops' ops. POW stays out: its per-lane StrictMath call, inlined into a loop, made C2
+     * box the loop's vectors for every op (bench/NOTES.md).
+     */
+    private static FloatVector arithmetic(BinaryOp op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            case DIV -> x.div(y);
+            case MAXIMUM -> x.max(y);
+            case MINIMUM -> x.min(y);
+            case POW, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " has no dense vector loop");
+        };
     }
 
     static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
