@@ -264,7 +264,11 @@ final class Ops {
     static Tensor[] layerNormBackward(Tensor x, Tensor weight, Tensor g, double eps) {
         live("layer_norm_backward", x, g);
         sameDevice("layer_norm_backward", x, g);
-        int n = x.dim() == 0 ? 1 : x.size(-1);
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("layer_norm_backward: x is a scalar; it needs a last dim to normalise"
+                    + " over (reshape it to [1])");
+        }
+        int n = x.size(-1);
         if (!java.util.Arrays.equals(x.shapeView(), g.shapeView())
                 || (weight != null && (weight.numel() != n || weight.device() != x.device()))) {
             throw new IllegalArgumentException("layer_norm_backward: x " + Shapes.format(x.shapeView()) + ", gradient "
