@@ -106,29 +106,8 @@ final class RowKernels {
         forRows(rows, n, parallel, (row, buffer) -> {
             long xa = x.offset() + row * n;
             long oa = out.offset() + row * n;
-            FloatVector sumV = FloatVector.zero(S);
-            for (int i = 0; i < full; i += L) {
-                sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
-            }
-            sumV.intoArray(buffer, 0);
-            double sum = foldInDouble(buffer);
-            for (int j = full; j < n; j++) {
-                sum += xs.getAtIndex(F32, xa + j);
-            }
-            float mean = (float) (sum / n);
-            FloatVector squaresV = FloatVector.zero(S);
-            for (int i = 0; i < full; i += L) {
-                FloatVector c = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                        .sub(mean);
-                squaresV = c.fma(c, squaresV);
-            }
-            squaresV.intoArray(buffer, 0);
-            double squares = foldInDouble(buffer);
-            for (int j = full; j < n; j++) {
-                float c = xs.getAtIndex(F32, xa + j) - mean;
-                squares += c * c;
-            }
-            float r = (float) (1.0 / Math.sqrt(squares / n + eps));
+            float mean = rowMean(xs, xa, n, buffer);
+            float r = rowInverseStd(xs, xa, n, mean, eps, buffer);
             for (int i = 0; i < full; i += L) {
                 FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
                         .sub(mean)
@@ -165,29 +144,8 @@ final class RowKernels {
             long ga = g.offset() + row * n;
             long da = dx.offset() + row * n;
             long ha = xHat.offset() + row * n;
-            FloatVector sumV = FloatVector.zero(S);
-            for (int i = 0; i < full; i += L) {
-                sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
-            }
-            sumV.intoArray(buffer, 0);
-            double sum = foldInDouble(buffer);
-            for (int j = full; j < n; j++) {
-                sum += xs.getAtIndex(F32, xa + j);
-            }
-            float mean = (float) (sum / n);
-            FloatVector squaresV = FloatVector.zero(S);
-            for (int i = 0; i < full; i += L) {
-                FloatVector c = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                        .sub(mean);
-                squaresV = c.fma(c, squaresV);
-            }
-            squaresV.intoArray(buffer, 0);
-            double squares = foldInDouble(buffer);
-            for (int j = full; j < n; j++) {
-                float c = xs.getAtIndex(F32, xa + j) - mean;
-                squares += c * c;
-            }
-            float r = (float) (1.0 / Math.sqrt(squares / n + eps));
+            float mean = rowMean(xs, xa, n, buffer);
+            float r = rowInverseStd(xs, xa, n, mean, eps, buffer);
             FloatVector gSumV = FloatVector.zero(S);
             FloatVector gxSumV = FloatVector.zero(S);
             for (int i = 0; i < full; i += L) {
@@ -225,6 +183,39 @@ final class RowKernels {
                 ds.setAtIndex(F32, da + j, (gh - gMean - h * gxMean) * r);
             }
         });
+    }
+
+    /** The mean of the n floats of a row at element xa, summed in double, rounded to float. */
+    private static float rowMean(MemorySegment xs, long xa, int n, float[] buffer) {
+        int full = n - n % L;
+        FloatVector sumV = FloatVector.zero(S);
+        for (int i = 0; i < full; i += L) {
+            sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
+        }
+        sumV.intoArray(buffer, 0);
+        double sum = foldInDouble(buffer);
+        for (int j = full; j < n; j++) {
+            sum += xs.getAtIndex(F32, xa + j);
+        }
+        return (float) (sum / n);
+    }
+
+    /** layer_norm's r = 1/√(biased variance + eps) of the row, its squares folded in double. */
+    private static float rowInverseStd(MemorySegment xs, long xa, int n, float mean, double eps, float[] buffer) {
+        int full = n - n % L;
+        FloatVector squaresV = FloatVector.zero(S);
+        for (int i = 0; i < full; i += L) {
+            FloatVector c =
+                    FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER).sub(mean);
+            squaresV = c.fma(c, squaresV);
+        }
+        squaresV.intoArray(buffer, 0);
+        double squares = foldInDouble(buffer);
+        for (int j = full; j < n; j++) {
+            float c = xs.getAtIndex(F32, xa + j) - mean;
+            squares += c * c;
+        }
+        return (float) (1.0 / Math.sqrt(squares / n + eps));
     }
 
     @FunctionalInterface
