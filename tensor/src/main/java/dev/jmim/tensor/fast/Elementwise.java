@@ -228,14 +228,9 @@ final class Elementwise {
 
     static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
         return switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.sub(y);
-            case MUL -> x.mul(y);
-            case DIV -> x.div(y);
             case POW -> strictPow(x, y);
-            case MAXIMUM -> x.max(y);
-            case MINIMUM -> x.min(y);
             case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");
+            default -> arithmetic(op, x, y);
         };
     }
 
