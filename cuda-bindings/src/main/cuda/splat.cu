@@ -73,7 +73,7 @@ __device__ __forceinline__ bool box_holds(int4 box, int tx, int ty) {
     return box.x >= 0 && tx >= box.x && tx <= box.z && ty >= box.y && ty <= box.w;
 }
 
-__device__ __forceinline__ Splat load_splat(int g, long long at, const float* mean, const float* conic,
+__device__ __forceinline__ Splat load_splat(long long at, const float* mean, const float* conic,
                                             const float* colour, const float* opacity, int4 box, int tx, int ty) {
     Splat s;
     s.mx = mean[2 * at];
@@ -121,7 +121,7 @@ extern "C" __global__ void splat_forward(int k, int height, int width, float bg_
         if (p < k) {
             int g = ord[p];
             long long at = (long long)n * k + g;
-            chunk[threadIdx.x] = load_splat(g, at, mean, conic, colour, opacity, boxes[at], tx, ty);
+            chunk[threadIdx.x] = load_splat(at, mean, conic, colour, opacity, boxes[at], tx, ty);
         }
         __syncthreads();
         int count = min(TILE_PIXELS, k - start);
@@ -195,7 +195,7 @@ extern "C" __global__ void splat_backward(int k, int height, int width, float bg
         if (threadIdx.x < BACKWARD_CHUNK && start + threadIdx.x < k) {
             int g = ord[start + threadIdx.x];
             long long at = (long long)n * k + g;
-            chunk[threadIdx.x] = load_splat(g, at, mean, conic, colour, opacity, boxes[at], tx, ty);
+            chunk[threadIdx.x] = load_splat(at, mean, conic, colour, opacity, boxes[at], tx, ty);
         }
         __syncthreads();
         int count = min(BACKWARD_CHUNK, k - start);
