@@ -117,7 +117,12 @@ public final class Plots {
         save(chart, png);
     }
 
+    /** Writes the chart, or says in one line why this machine cannot draw it (instead of the JDK's Error). */
     private static void save(Chart<?, ?> chart, Path png) throws IOException {
+        if (FONT_PROBE.isPresent()) {
+            throw new IOException("cannot draw " + png + ": " + FONT_PROBE.get()
+                    + "; install a font (fontconfig and e.g. fonts-dejavu-core) or use the CSV beside it");
+        }
         String name = png.toString();
         BitmapEncoder.saveBitmap(
                 chart,
