@@ -34,11 +34,11 @@ final class OpTimes {
     private static final Span NOTHING = () -> {};
 
     Span span(String op) {
-        if (!enabled || depth++ > 0) {
-            if (enabled) {
-                return () -> depth--;
-            }
+        if (!enabled) {
             return NOTHING;
+        }
+        if (depth++ > 0) {
+            return () -> depth--; // inside another op's span: counted there
         }
         MemorySegment start = Cuda.createEvent();
         Cuda.record(start, stream);
