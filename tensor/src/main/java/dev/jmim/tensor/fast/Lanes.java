@@ -66,10 +66,17 @@ final class Lanes {
         }
     }
 
-    /** A heap segment of n copies of value: a stride-0 operand or an absent weight read as dense. */
+    /**
+     * Off-heap memory of n copies of value (an absent weight read as dense), freed by the GC. Kernels
+     * read only native segments: one heap segment reaching {@code FloatVector.fromMemorySegment}
+     * makes that JDK method's type profile polymorphic for every kernel in the JVM, and a dense NEG
+     * ran 2× slower for the rest of the run after one layer_norm without weights (bench/NOTES.md).
+     */
     static MemorySegment filled(int n, float value) {
-        float[] values = new float[n];
-        java.util.Arrays.fill(values, value);
-        return MemorySegment.ofArray(values);
+        MemorySegment values = java.lang.foreign.Arena.ofAuto().allocate(n * 4L, 64);
+        for (int i = 0; i < n; i++) {
+            values.setAtIndex(F32, i, value);
+        }
+        return values;
     }
 }

@@ -11,33 +11,35 @@ import jdk.incubator.vector.VectorOperators;
  * they give the same bits in the interpreter, C1 and C2 — the Vector API's own EXP, LOG, TANH, SIN,
  * COS and POW do not: C2 calls a vector math library, the other tiers fall back to scalar Java,
  * and a softmax changed in its last bit once its loop got compiled (caught by
- * {@code FastKernelsDifferentialTest}). Here: exp, erf, the normal CDF Φ, exact GELU = x·Φ(x)
- * and its derivative Φ(x) + x·φ(x).
+ * {@code FastKernelsDifferentialTest}). Here: exp, erf, exact GELU = x·Φ(x) and its derivative
+ * Φ(x) + x·φ(x).
  *
  * <ul>
  *   <li>erfc(u) = t·e^(−u²)·e^(P(t)) with t = 1/(1 + u/2) and the degree-9 Chebyshev-fitted P of
  *       Numerical Recipes' {@code erfcc} (fractional error under 1.2e-7 for every u ≥ 0). u² is
  *       an exact sum hi + lo (an FMA splits it) reduced as such by {@link #expSum}, so that the
  *       rounding of u² does not cost 2u²·2⁻²⁴ of relative accuracy (160 ulps at u = 8); e^(P(t))
- *       needs no range reduction. GELU's derivative reuses e^(−x²/2) for φ: one full exp each.
+ *       needs no range reduction.
  *   <li>erf: the Taylor series (13 terms) for |u| ≤ 1, where 1 − erfc would cancel; 1 − erfc beyond.
- *   <li>Φ(x) = 1 − erfc(x/√2)/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0: no cancellation on either
- *       side, so GELU keeps its relative accuracy deep into the negative tail.
+ *   <li>Φ and GELU' (both 1/2 plus an odd function): 1/2 + x·P(x²)/Q(x²) on |x| ≤ X, held at ±X
+ *       beyond, with rational fits of our own ({@code tools/python/fit_gelu.py}): absolute error
+ *       under 1.8e-7 for Φ and 2.2e-7 for GELU' — an absolute, not relative, accuracy, like
+ *       PyTorch's (GELU(−6) is −0 here and in PyTorch, −5.9e-9 exactly). Some 20 vector operations
+ *       and no exp for either, which keeps both at memory speed (the relative-accuracy version
+ *       through erfc and two exps ran at 4–11 ns per element, bench/NOTES.md).
  * </ul>
  *
  * Polynomials are written out term by term: a loop carrying a vector through its iterations defeats
  * C2's box elimination and allocated a vector per term (bench/NOTES.md). Errors against the F64
- * reference, worst over 1.6 M random inputs: erf 2 ulps, GELU 9 ulps.
+ * reference, worst over 1.6 M random inputs: erf 2 ulps.
  */
 final class VectorMath {
-    private static final float INV_SQRT_2 = (float) (1.0 / Math.sqrt(2.0));
     private static final float LOG2E = (float) (1 / Math.log(2));
     private static final float LN2_HI = 0x1.62e4p-1f; // 15 significant bits: n·LN2_HI is exact for |n| ≤ 2⁹
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(Lanes.S, -LN2_HI);
     private static final float LN2_LO = (float) (Math.log(2) - 0x1.62e4p-1);
     private static final float ROUNDER = 0x1.8p23f; // x + 1.5·2²³ − 1.5·2²³ rounds x to an integer
     private static final float E_MINUS_0_625 = (float) Math.exp(-0.625);
-    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2 * Math.PI));
     private static final float TWO_OVER_SQRT_PI = (float) (2.0 / Math.sqrt(Math.PI));
     private static final float[] ERF_TAYLOR = erfTaylorCoefficients(13);
     private static final float[] ERFC_P = {
@@ -51,6 +53,30 @@ final class VectorMath {
         1.48851587f,
         -0.82215223f,
         0.17087277f
+    };
+
+    // 1/2 + x·P(x²)/Q(x²), fitted by tools/python/fit_gelu.py (its output, digits unchanged)
+    private static final FloatVector HALF = FloatVector.broadcast(Lanes.S, 0.5f);
+    private static final float CDF_BOUND = 5.6f;
+    private static final float[] CDF_P = {
+        3.989422917e-01f,
+        3.265253082e-02f,
+        4.800252616e-03f,
+        1.695495885e-04f,
+        8.433286894e-06f,
+        5.250554125e-08f,
+        -7.467942931e-11f
+    };
+    private static final float[] CDF_Q = {
+        1.000000000e+00f, 2.485145181e-01f, 2.845129929e-02f, 1.930460217e-03f, 8.172255184e-05f, 1.991964609e-06f
+    };
+    private static final float GELU_DERIVATIVE_BOUND = 6.0f;
+    private static final float[] GELU_DERIVATIVE_P = {
+        7.978847623e-01f, -4.151705280e-02f, 1.452999189e-02f, -1.481595682e-04f,
+        3.300816388e-05f, -1.008763775e-07f, 2.785044195e-09f, -1.535764398e-11f
+    };
+    private static final float[] GELU_DERIVATIVE_Q = {
+        1.000000000e+00f, 2.813018858e-01f, 3.697186336e-02f, 2.952286974e-03f, 1.502082450e-04f, 5.556616088e-06f
     };
 
     private VectorMath() {}
@@ -68,7 +94,26 @@ final class VectorMath {
         return c;
     }
 
-    /** c₀ + x·(c₁ + x·(…)) for 10 and 13 coefficients. */
+    /** c₀ + x·(c₁ + x·(…)) for 6, 7, 8, 10 and 13 coefficients. */
+    private static FloatVector horner6(float[] c, FloatVector x) {
+        FloatVector p = step(x, FloatVector.broadcast(Lanes.S, c[5]), c[4]);
+        p = step(x, step(x, p, c[3]), c[2]);
+        return step(x, step(x, p, c[1]), c[0]);
+    }
+
+    private static FloatVector horner7(float[] c, FloatVector x) {
+        FloatVector p = step(x, FloatVector.broadcast(Lanes.S, c[6]), c[5]);
+        p = step(x, step(x, step(x, p, c[4]), c[3]), c[2]);
+        return step(x, step(x, p, c[1]), c[0]);
+    }
+
+    private static FloatVector horner8(float[] c, FloatVector x) {
+        FloatVector p = step(x, FloatVector.broadcast(Lanes.S, c[7]), c[6]);
+        p = step(x, step(x, step(x, p, c[5]), c[4]), c[3]);
+        p = step(x, step(x, p, c[2]), c[1]);
+        return step(x, p, c[0]);
+    }
+
     private static FloatVector horner10(float[] c, FloatVector x) {
         FloatVector p = step(x, FloatVector.broadcast(Lanes.S, c[9]), c[8]);
         p = step(x, step(x, step(x, p, c[7]), c[6]), c[5]);
@@ -166,77 +211,75 @@ final class VectorMath {
         return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
     }
 
-    /** e^(−x²/2), with x²/2 split exactly from x itself. */
-    private static FloatVector halfGauss(FloatVector x) {
-        FloatVector square = x.mul(x);
-        return gauss(square.mul(0.5f), x.fma(x, square.neg()).mul(0.5f));
+    /** Φ(x): 1/2 + c·P(c²)/Q(c²) with c = x held to ±5.6, never below 0, and exactly 0 below −5.6. */
+    private static FloatVector normalCdf(FloatVector x) {
+        FloatVector c = clamp(x, CDF_BOUND);
+        FloatVector s = c.mul(c);
+        FloatVector cdf = c.fma(horner7(CDF_P, s).div(horner6(CDF_Q, s)), HALF);
+        return cdf.blend(0f, cdf.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.LT, -CDF_BOUND)));
     }
 
-    /** Φ(x) from e^(−x²/2): 1 − erfc(x/√2)/2 for x ≥ 0, erfc(|x|/√2)/2 below. */
-    private static FloatVector normalCdf(FloatVector x, FloatVector halfGauss) {
-        FloatVector half = erfc(x.abs().mul(INV_SQRT_2), halfGauss).mul(0.5f);
-        return half.neg().add(1f).blend(half, x.compare(VectorOperators.LT, 0f));
+    /**
+     * x held to ±bound by compare and blend (NaN stays NaN): the Vector API's MIN and MAX order −0
+     * below +0 and propagate NaN as Math.min does, which costs several instructions each on AVX2.
+     */
+    private static FloatVector clamp(FloatVector x, float bound) {
+        FloatVector high = x.blend(bound, x.compare(VectorOperators.GT, bound));
+        return high.blend(-bound, x.compare(VectorOperators.LT, -bound));
     }
 
+    /** x·Φ(x); NaN at −∞ (∞·0), as the reference and PyTorch. */
     static FloatVector gelu(FloatVector x) {
-        return x.mul(normalCdf(x, halfGauss(x)));
+        return x.mul(normalCdf(x));
     }
 
-    /** Φ(x) + x·φ(x) with φ(x) = e^(−x²/2)/√(2π): one exp serves both terms. */
+    /** Φ(x) + x·φ(x) = 1/2 + c·P(c²)/Q(c²) with c = x held to ±6; NaN at ±∞ (∞·0), as the reference. */
     static FloatVector geluDerivative(FloatVector x) {
-        FloatVector g = halfGauss(x);
-        return normalCdf(x, g).add(x.mul(g).mul(INV_SQRT_2PI));
+        FloatVector c = clamp(x, GELU_DERIVATIVE_BOUND);
+        FloatVector s = c.mul(c);
+        FloatVector ratio = horner8(GELU_DERIVATIVE_P, s).div(horner6(GELU_DERIVATIVE_Q, s));
+        return c.fma(ratio, HALF).add(x.sub(x));
     }
 
-    // Dense rows, in two passes over blocks of BLOCK floats: e^(−s·x²) into a scratch block, then the
-    // rest. One pass holding both parts overran C2's node budget for inlining (NodeCountInliningCutoff):
-    // the calls it left were boxed, a heap allocation per vector, and GELU ran 3× slower.
+    // erf in two passes over blocks of BLOCK floats: e^(−x²) into a scratch block, then the rest. One
+    // pass holding both parts overran C2's node budget for inlining (NodeCountInliningCutoff): the
+    // calls it left were boxed, a heap allocation per vector, and erf ran 3× slower.
 
     private static final int BLOCK = 256;
+    private static final ThreadLocal<MemorySegment> SCRATCH = // off-heap: see Lanes.filled
+            ThreadLocal.withInitial(() -> java.lang.foreign.Arena.ofAuto().allocate(BLOCK * 4L, 64));
 
-    /** scratch[i] = e^(−scale·x[i]²), scale 1 or 1/2 (exact), count floats, byte offsets. */
-    private static void gaussPass(MemorySegment xs, long x0, float scale, MemorySegment scratch, int count) {
+    /** scratch[i] = e^(−x[i]²), count floats, byte offsets. */
+    private static void gaussPass(MemorySegment xs, long x0, MemorySegment scratch, int count) {
         for (long i = 0; i < count * 4L; i += Lanes.L * 4L) {
             FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER);
             FloatVector square = x.mul(x);
-            gauss(square.mul(scale), x.fma(x, square.neg()).mul(scale)).intoMemorySegment(scratch, i, Lanes.ORDER);
+            gauss(square, x.fma(x, square.neg())).intoMemorySegment(scratch, i, Lanes.ORDER);
         }
     }
 
     /** out = GELU(x) over count floats (a multiple of L) at byte offsets x0 and o0. */
     static void geluRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        MemorySegment scratch = MemorySegment.ofArray(new float[BLOCK]);
-        for (int b = 0; b < count; b += BLOCK) {
-            int n = Math.min(BLOCK, count - b);
-            gaussPass(xs, x0 + b * 4L, 0.5f, scratch, n);
-            for (long i = 0; i < n * 4L; i += Lanes.L * 4L) {
-                FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + b * 4L + i, Lanes.ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(Lanes.S, scratch, i, Lanes.ORDER);
-                x.mul(normalCdf(x, g)).intoMemorySegment(os, o0 + b * 4L + i, Lanes.ORDER);
-            }
+        for (long i = 0; i < count * 4L; i += Lanes.L * 4L) {
+            gelu(FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER))
+                    .intoMemorySegment(os, o0 + i, Lanes.ORDER);
         }
     }
 
     /** out = GELU'(x), as {@link #geluRow}. */
     static void geluDerivativeRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        MemorySegment scratch = MemorySegment.ofArray(new float[BLOCK]);
-        for (int b = 0; b < count; b += BLOCK) {
-            int n = Math.min(BLOCK, count - b);
-            gaussPass(xs, x0 + b * 4L, 0.5f, scratch, n);
-            for (long i = 0; i < n * 4L; i += Lanes.L * 4L) {
-                FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + b * 4L + i, Lanes.ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(Lanes.S, scratch, i, Lanes.ORDER);
-                normalCdf(x, g).add(x.mul(g).mul(INV_SQRT_2PI)).intoMemorySegment(os, o0 + b * 4L + i, Lanes.ORDER);
-            }
+        for (long i = 0; i < count * 4L; i += Lanes.L * 4L) {
+            geluDerivative(FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER))
+                    .intoMemorySegment(os, o0 + i, Lanes.ORDER);
         }
     }
 
-    /** out = erf(x), as {@link #geluRow}. */
+    /** out = erf(x) over count floats (a multiple of L) at byte offsets x0 and o0. */
     static void erfRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        MemorySegment scratch = MemorySegment.ofArray(new float[BLOCK]);
+        MemorySegment scratch = SCRATCH.get();
         for (int b = 0; b < count; b += BLOCK) {
             int n = Math.min(BLOCK, count - b);
-            gaussPass(xs, x0 + b * 4L, 1f, scratch, n);
+            gaussPass(xs, x0 + b * 4L, scratch, n);
             for (long i = 0; i < n * 4L; i += Lanes.L * 4L) {
                 FloatVector x = FloatVector.fromMemorySegment(Lanes.S, xs, x0 + b * 4L + i, Lanes.ORDER);
                 FloatVector g = FloatVector.fromMemorySegment(Lanes.S, scratch, i, Lanes.ORDER);
