@@ -3,24 +3,42 @@ package dev.jmim.tensor.fast;
 import dev.jmim.tensor.AdamwStep;
 import dev.jmim.tensor.BinaryOp;
 import dev.jmim.tensor.DType;
+import dev.jmim.tensor.FusedAttention;
 import dev.jmim.tensor.ReduceOp;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.naive.NaiveBackend;
 import java.lang.ref.Reference;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The default CPU backend: Vector API kernels on a fixed thread partition for F32 (GEMM,
  * elementwise with broadcasting, reductions, fused softmax and layer_norm, copies and casts to and
- * from F32, gather / scatter_add / index_select of whole rows), and the reference loops it inherits
+ * from F32, gather / scatter_add / index_select of whole rows, attention), and the reference loops it inherits
  * from {@link NaiveBackend} for everything else (other dtypes, element-wise indexing, argsort,
  * random).
  */
 public final class FastBackend extends NaiveBackend {
     private final Parallel parallel;
+    /** Empty where {@code jmim.cpu.attention=composite} asks for the composite of primitives instead. */
+    private final Optional<FusedAttention> attention;
 
     public FastBackend(int threads) {
         this.parallel = new Parallel(threads);
+        String mode = System.getProperty("jmim.cpu.attention", System.getenv("JMIM_CPU_ATTENTION"));
+        this.attention = switch (mode == null ? "fused" : mode.toLowerCase(Locale.ROOT)) {
+            case "fused" -> Optional.of(new FastAttention(parallel));
+            case "composite" -> Optional.empty();
+            default ->
+                throw new IllegalArgumentException(
+                        "jmim.cpu.attention must be 'fused' or 'composite', got '" + mode + "'");
+        };
+    }
+
+    @Override
+    public Optional<FusedAttention> fusedAttention() {
+        return attention;
     }
 
     @Override
