@@ -44,8 +44,11 @@ public final class Tensor {
         return new Tensor(storage, dtype, s, Shapes.contiguousStrides(s), 0);
     }
 
-    /** An op's output, which the op writes in full: reused memory is not zero-filled first. */
-    static Tensor forOutput(DType dtype, Device device, int... shape) {
+    /**
+     * An op's output, which the op writes in full before anything reads it: reused memory is not
+     * zero-filled first. For kernels outside this package that write every element (fused ops).
+     */
+    public static Tensor forOutput(DType dtype, Device device, int... shape) {
         int[] s = Shapes.checked("empty", shape);
         long bytes = Math.multiplyExact(Shapes.numel(s), (long) dtype.byteSize());
         Storage storage = Backends.forDevice(device).allocateForOutput(bytes);

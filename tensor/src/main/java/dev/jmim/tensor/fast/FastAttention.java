@@ -51,8 +51,8 @@ final class FastAttention implements FusedAttention {
             }
         }
         Tensor[] heads = {unitLast(q), unitLast(k), unitLast(v)};
-        Tensor out = Tensor.empty(DType.F32, Device.CPU, shape);
-        Tensor lse = Tensor.empty(DType.F32, Device.CPU, shape[0], shape[1], shape[2]);
+        Tensor out = Tensor.forOutput(DType.F32, Device.CPU, shape);
+        Tensor lse = Tensor.forOutput(DType.F32, Device.CPU, shape[0], shape[1], shape[2]);
         Geometry g = new Geometry(shape, (float) scale);
         run(
                 g,
@@ -72,9 +72,9 @@ final class FastAttention implements FusedAttention {
             public Tensor[] backward(Tensor gradOut) {
                 Tensor grad = gradOut.contiguous();
                 Tensor[] grads = {
-                    Tensor.empty(DType.F32, Device.CPU, shape),
-                    Tensor.empty(DType.F32, Device.CPU, shape),
-                    Tensor.empty(DType.F32, Device.CPU, shape)
+                    Tensor.forOutput(DType.F32, Device.CPU, shape),
+                    Tensor.forOutput(DType.F32, Device.CPU, shape),
+                    Tensor.forOutput(DType.F32, Device.CPU, shape)
                 };
                 run(
                         g,
