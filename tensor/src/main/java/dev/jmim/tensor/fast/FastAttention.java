@@ -232,10 +232,7 @@ final class FastAttention implements FusedAttention {
             max = max.max(FloatVector.fromArray(S, row, at + j));
         }
         max.intoArray(lanes, 0);
-        float shift = lanes[0];
-        for (int lane = 1; lane < L; lane++) {
-            shift = Math.max(shift, lanes[lane]);
-        }
+        float shift = Lanes.fold(lanes, true);
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < np; j += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(S, row, at + j).sub(shift));
@@ -243,10 +240,7 @@ final class FastAttention implements FusedAttention {
             e.intoArray(row, at + j);
         }
         sum.intoArray(lanes, 0);
-        float total = lanes[0];
-        for (int lane = 1; lane < L; lane++) {
-            total += lanes[lane];
-        }
+        float total = Lanes.fold(lanes, false);
         for (int j = 0; j < np; j += L) {
             FloatVector.fromArray(S, row, at + j).div(total).intoArray(row, at + j);
         }
@@ -260,11 +254,7 @@ final class FastAttention implements FusedAttention {
             sum = FloatVector.fromArray(S, x, at + c).fma(FloatVector.fromArray(S, y, at + c), sum);
         }
         sum.intoArray(lanes, 0);
-        float total = lanes[0];
-        for (int lane = 1; lane < L; lane++) {
-            total += lanes[lane];
-        }
-        return total;
+        return Lanes.fold(lanes, false);
     }
 
     /**

@@ -66,6 +66,15 @@ final class Lanes {
         }
     }
 
+    /** Vector lanes stored in buffer, folded in lane order: the maximum (NaN wins) or the sum. */
+    static float fold(float[] buffer, boolean max) {
+        float acc = buffer[0];
+        for (int lane = 1; lane < L; lane++) {
+            acc = max ? Math.max(acc, buffer[lane]) : acc + buffer[lane];
+        }
+        return acc;
+    }
+
     /**
      * Off-heap memory of n copies of value (an absent weight read as dense), freed by the GC. Kernels
      * read only native segments: one heap segment reaching {@code FloatVector.fromMemorySegment}

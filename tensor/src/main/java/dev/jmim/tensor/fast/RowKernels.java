@@ -37,7 +37,7 @@ final class RowKernels {
                 maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
             }
             maxV.intoArray(buffer, 0);
-            float max = fold(buffer, true);
+            float max = Lanes.fold(buffer, true);
             for (int j = full; j < n; j++) {
                 max = Math.max(max, xs.getAtIndex(F32, xa + j));
             }
@@ -51,7 +51,7 @@ final class RowKernels {
                 }
             }
             sumV.intoArray(buffer, 0);
-            float sum = fold(buffer, false);
+            float sum = Lanes.fold(buffer, false);
             if (full < n) { // the tail through the same vector exp, padded with e^−∞ = 0
                 java.util.Arrays.fill(buffer, Float.NEGATIVE_INFINITY);
                 for (int j = full; j < n; j++) {
@@ -238,15 +238,6 @@ final class RowKernels {
         double acc = 0;
         for (int lane = 0; lane < L; lane++) {
             acc += buffer[lane];
-        }
-        return acc;
-    }
-
-    /** Vector lanes stored in buffer, folded in lane order: the maximum (NaN wins) or the sum. */
-    private static float fold(float[] buffer, boolean max) {
-        float acc = buffer[0];
-        for (int lane = 1; lane < L; lane++) {
-            acc = max ? Math.max(acc, buffer[lane]) : acc + buffer[lane];
         }
         return acc;
     }
