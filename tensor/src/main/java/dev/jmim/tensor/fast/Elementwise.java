@@ -80,7 +80,8 @@ final class Elementwise {
     // unit holds several and overruns C2's inlining budget (bench/NOTES.md).
 
     private static void unaryDense(UnaryOp op, MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
-        for (long i = 0; i < count * 4L; i += L * 4L) {
+        for (int e = 0; e < count; e += L) { // an int loop: C2 hoists its bounds checks
+            long i = e * 4L;
             FloatVector v = FloatVector.fromMemorySegment(S, xs, x0 + i, ORDER);
             switch (op) {
                 case NEG -> v.neg().intoMemorySegment(os, o0 + i, ORDER);
@@ -184,7 +185,8 @@ final class Elementwise {
     /** Byte offsets; both inputs dense. */
     private static void binaryDense(
             BinaryOp op, MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
-        for (long i = 0; i < count * 4L; i += L * 4L) {
+        for (int e = 0; e < count; e += L) { // an int loop: C2 hoists its bounds checks
+            long i = e * 4L;
             FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
             FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
             arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
@@ -203,7 +205,8 @@ final class Elementwise {
             MemorySegment os,
             long o0,
             int count) {
-        for (long i = 0; i < count * 4L; i += L * 4L) {
+        for (int e = 0; e < count; e += L) { // an int loop: C2 hoists its bounds checks
+            long i = e * 4L;
             FloatVector x = xValue != null ? xValue : FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
             FloatVector y = yValue != null ? yValue : FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
             arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
@@ -298,6 +301,10 @@ final class Elementwise {
         Strided loop = Strided.of(out.shape(), x, out);
         long sx = loop.innerStride(0);
         long so = loop.innerStride(1);
+        if (from == to && width == 4 && Transpose.handles(loop)) {
+            Transpose.copy(xs, os, loop, parallel);
+            return;
+        }
         loop.run(parallel, (at, count) -> {
             if (from == to && sx == 1 && so == 1) {
                 MemorySegment.copy(xs, at[0] * width, os, at[1] * width, (long) count * width);

@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>rows</b>, when the innermost dim is reduced (a loss mean, a layer-norm statistic): each
  *       output is one vector accumulator over its reduced elements, folded in lane order at the end;
  *   <li><b>columns</b>, when the innermost dim is kept (a bias gradient summed over the batch):
- *       accumulators for chunks of up to 1024 outputs stay in L1 while every reduced row is added in.
+ *       accumulators for chunks of up to 1024 outputs (narrower where that gives every thread a
+ *       chunk) stay in L1 while the reduced rows are added in, four rows per pass over them.
  * </ul>
  *
  * Sums accumulate in double, as the reference backend does (a million float terms keep 7 digits),
@@ -32,7 +33,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Reductions {
     private static final int COLUMN_CHUNK = 1024;
+    private static final int ROWS_PER_PASS = 4;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    private static final VectorOperators.Conversion<Float, Double> F2D = VectorOperators.F2D;
 
     private Reductions() {}
 
@@ -125,21 +129,26 @@ final class Reductions {
     }
 
     /**
-     * Σ of count floats from element offset at, stride apart, in double: whole vectors into two
+     * Σ of count floats from element offset at, stride apart, in double: pairs of vectors into four
      * double accumulators folded in lane order, then the tail in order. Only a double leaves the
      * method, so no vector is ever boxed.
      */
     private static double sumRow(MemorySegment xs, long at, long stride, int count, double[] lanes) {
-        int full = stride == 1 ? count - count % L : 0;
+        int full = stride == 1 ? count - count % (2 * L) : 0;
         DoubleVector low = DoubleVector.zero(D);
-        DoubleVector high = DoubleVector.zero(D);
-        for (int i = 0; i < full; i += L) {
+        DoubleVector high = low;
+        DoubleVector low2 = low; // a second pair for odd vectors: one pair would chain every add's latency
+        DoubleVector high2 = low;
+        for (int i = 0; i < full; i += 2 * L) {
             FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER);
-            low = low.add(v.convertShape(VectorOperators.F2D, D, 0));
-            high = high.add(v.convertShape(VectorOperators.F2D, D, 1));
+            FloatVector w = FloatVector.fromMemorySegment(S, xs, (at + i + L) * 4, Lanes.ORDER);
+            low = low.add(v.convertShape(F2D, D, 0));
+            high = high.add(v.convertShape(F2D, D, 1));
+            low2 = low2.add(w.convertShape(F2D, D, 0));
+            high2 = high2.add(w.convertShape(F2D, D, 1));
         }
-        low.intoArray(lanes, 0);
-        high.intoArray(lanes, D.length());
+        low.add(low2).intoArray(lanes, 0);
+        high.add(high2).intoArray(lanes, D.length());
         double sum = 0;
         for (int lane = 0; lane < L; lane++) {
             sum += lanes[lane];
@@ -180,16 +189,23 @@ final class Reductions {
         long[] outerKeptStride = java.util.Arrays.copyOf(keptStride, keptStride.length - 1);
         int[] reducedSize = dims.sizes(true);
         long[] reducedStride = dims.strides(true);
-        int chunks = (width + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
-        long items = Shapes.numel(outerKept) * chunks;
+        long outerRows = Shapes.numel(outerKept);
+        // a chunk per thread when there are fewer rows of outputs than threads: each output is still
+        // summed by one thread in row order, so the chunk width never changes a bit
+        int chunk = outerRows >= parallel.threads()
+                ? COLUMN_CHUNK
+                : Math.clamp(ceilTo(ceilDiv(width, parallel.threads()), 2 * L), 2 * L, COLUMN_CHUNK);
+        int chunks = ceilDiv(width, chunk);
+        long items = outerRows * chunks;
         int parts = parallel.partsFor(x.numel(), items);
         parallel.run(parts, part -> {
-            double[] sums = new double[COLUMN_CHUNK];
+            double[] sums = new double[chunk];
+            long[] rows = new long[ROWS_PER_PASS];
             int[] counter = new int[reducedSize.length];
             for (long item = items * part / parts; item < items * (part + 1) / parts; item++) {
                 long row = item / chunks;
-                int from = (int) (item % chunks) * COLUMN_CHUNK;
-                int count = Math.min(COLUMN_CHUNK, width - from);
+                int from = (int) (item % chunks) * chunk;
+                int count = Math.min(chunk, width - from);
                 long target = out.offset() + row * width + from;
                 long at = x.offset() + offsetOf(row, outerKept, outerKeptStride) + from * widthStride;
                 java.util.Arrays.fill(counter, 0);
@@ -199,16 +215,26 @@ final class Reductions {
                         os.setAtIndex(Lanes.F32, target + j, xs.getAtIndex(Lanes.F32, at + j * widthStride));
                     }
                 }
-                boolean first = true;
-                do {
-                    if (op == ReduceOp.SUM) {
-                        addRow(xs, at, widthStride, count, sums);
-                    } else if (!first) {
-                        extremeInto(op, xs, at, widthStride, count, os, target);
-                    }
-                    first = false;
-                    at = next(counter, reducedSize, reducedStride, at);
-                } while (at != Long.MIN_VALUE);
+                if (op == ReduceOp.SUM) {
+                    int pending = 0;
+                    do {
+                        rows[pending++] = at;
+                        at = next(counter, reducedSize, reducedStride, at);
+                        if (pending == ROWS_PER_PASS || at == Long.MIN_VALUE) {
+                            addRows(xs, rows, pending, widthStride, count, sums);
+                            pending = 0;
+                        }
+                    } while (at != Long.MIN_VALUE);
+                } else {
+                    boolean first = true;
+                    do {
+                        if (!first) {
+                            extremeInto(op, xs, at, widthStride, count, os, target);
+                        }
+                        first = false;
+                        at = next(counter, reducedSize, reducedStride, at);
+                    } while (at != Long.MIN_VALUE);
+                }
                 if (op == ReduceOp.SUM) {
                     for (int j = 0; j < count; j++) {
                         os.setAtIndex(Lanes.F32, target + j, (float) sums[j]);
@@ -216,6 +242,48 @@ final class Reductions {
                 }
             }
         });
+    }
+
+    /**
+     * sums[j] += x[row + j·stride] for j < count and each of the first n rows in turn, in double:
+     * four rows per load and store of the accumulators, each column's terms still added in row order.
+     */
+    private static void addRows(MemorySegment xs, long[] rows, int n, long stride, int count, double[] sums) {
+        if (n < ROWS_PER_PASS || stride != 1) {
+            for (int r = 0; r < n; r++) {
+                addRow(xs, rows[r], stride, count, sums);
+            }
+            return;
+        }
+        int full = count - count % L;
+        int h = D.length();
+        long r0 = rows[0] * 4;
+        long r1 = rows[1] * 4;
+        long r2 = rows[2] * 4;
+        long r3 = rows[3] * 4;
+        for (int i = 0; i < full; i += L) {
+            FloatVector v0 = FloatVector.fromMemorySegment(S, xs, r0 + i * 4L, Lanes.ORDER);
+            FloatVector v1 = FloatVector.fromMemorySegment(S, xs, r1 + i * 4L, Lanes.ORDER);
+            FloatVector v2 = FloatVector.fromMemorySegment(S, xs, r2 + i * 4L, Lanes.ORDER);
+            FloatVector v3 = FloatVector.fromMemorySegment(S, xs, r3 + i * 4L, Lanes.ORDER);
+            DoubleVector.fromArray(D, sums, i)
+                    .add(v0.convertShape(F2D, D, 0))
+                    .add(v1.convertShape(F2D, D, 0))
+                    .add(v2.convertShape(F2D, D, 0))
+                    .add(v3.convertShape(F2D, D, 0))
+                    .intoArray(sums, i);
+            DoubleVector.fromArray(D, sums, i + h)
+                    .add(v0.convertShape(F2D, D, 1))
+                    .add(v1.convertShape(F2D, D, 1))
+                    .add(v2.convertShape(F2D, D, 1))
+                    .add(v3.convertShape(F2D, D, 1))
+                    .intoArray(sums, i + h);
+        }
+        for (long row : rows) {
+            for (int i = full; i < count; i++) {
+                sums[i] += xs.getAtIndex(Lanes.F32, row + i);
+            }
+        }
     }
 
     /** sums[j] += x[at + j·stride] for j < count, in double. */
@@ -269,6 +337,14 @@ final class Reductions {
             counter[d] = 0;
         }
         return Long.MIN_VALUE;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int ceilTo(int a, int multiple) {
+        return ceilDiv(a, multiple) * multiple;
     }
 
     private static long offsetOf(long linear, int[] sizes, long[] strides) {

@@ -29,18 +29,22 @@ final class RowKernels {
         int n = x.dim() == 0 ? 1 : x.size(-1);
         long rows = n == 0 ? 0 : x.numel() / n;
         int full = n - n % L;
+        int pairs = n - n % (2 * L);
         forRows(rows, n, parallel, (row, buffer) -> {
             long xa = x.offset() + row * n;
             long oa = out.offset() + row * n;
             FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int i = 0; i < full; i += L) {
+            FloatVector maxW = maxV;
+            for (int i = 0; i < pairs; i += 2 * L) {
                 maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
+                maxW = maxW.max(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
             }
-            maxV.intoArray(buffer, 0);
+            maxV.max(maxW).intoArray(buffer, 0);
             float max = Lanes.fold(buffer, true);
-            for (int j = full; j < n; j++) {
+            for (int j = pairs; j < n; j++) {
                 max = Math.max(max, xs.getAtIndex(F32, xa + j));
             }
+            // one exp per iteration: two overran C2's inlining budget and every vector was boxed
             FloatVector sumV = FloatVector.zero(S);
             for (int i = 0; i < full; i += L) {
                 FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
@@ -76,13 +80,14 @@ final class RowKernels {
                     os.setAtIndex(F32, oa + j, xs.getAtIndex(F32, xa + j) - shift);
                 }
             } else {
+                float inverse = 1 / sum; // a multiply per element instead of a division: one rounding more
                 for (int i = 0; i < full; i += L) {
                     FloatVector.fromMemorySegment(S, os, (oa + i) * 4, ORDER)
-                            .div(sum)
+                            .mul(inverse)
                             .intoMemorySegment(os, (oa + i) * 4, ORDER);
                 }
                 for (int j = full; j < n; j++) {
-                    os.setAtIndex(F32, oa + j, os.getAtIndex(F32, oa + j) / sum);
+                    os.setAtIndex(F32, oa + j, os.getAtIndex(F32, oa + j) * inverse);
                 }
             }
         });
@@ -139,6 +144,7 @@ final class RowKernels {
         long w0 = weight == null ? 0 : weight.offset();
         long rows = n == 0 ? 0 : x.numel() / n;
         int full = n - n % L;
+        int pairs = n - n % (2 * L);
         forRows(rows, n, parallel, (row, buffer) -> {
             long xa = x.offset() + row * n;
             long ga = g.offset() + row * n;
@@ -146,23 +152,34 @@ final class RowKernels {
             long ha = xHat.offset() + row * n;
             float mean = rowMean(xs, xa, n, buffer);
             float r = rowInverseStd(xs, xa, n, mean, eps, buffer);
+            // two accumulators per sum (even and odd vectors): one would chain every add's latency
             FloatVector gSumV = FloatVector.zero(S);
-            FloatVector gxSumV = FloatVector.zero(S);
-            for (int i = 0; i < full; i += L) {
+            FloatVector gSumW = gSumV;
+            FloatVector gxSumV = gSumV;
+            FloatVector gxSumW = gSumV;
+            for (int i = 0; i < pairs; i += 2 * L) {
                 FloatVector h = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
                         .sub(mean)
                         .mul(r);
                 FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
                         .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
+                FloatVector h2 = FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER)
+                        .sub(mean)
+                        .mul(r);
+                FloatVector gh2 = FloatVector.fromMemorySegment(S, gs, (ga + i + L) * 4, ORDER)
+                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i + L) * 4, ORDER));
                 h.intoMemorySegment(hs, (ha + i) * 4, ORDER);
+                h2.intoMemorySegment(hs, (ha + i + L) * 4, ORDER);
                 gSumV = gSumV.add(gh);
+                gSumW = gSumW.add(gh2);
                 gxSumV = gh.fma(h, gxSumV);
+                gxSumW = gh2.fma(h2, gxSumW);
             }
-            gSumV.intoArray(buffer, 0);
+            gSumV.add(gSumW).intoArray(buffer, 0);
             double gSum = foldInDouble(buffer);
-            gxSumV.intoArray(buffer, 0);
+            gxSumV.add(gxSumW).intoArray(buffer, 0);
             double gxSum = foldInDouble(buffer);
-            for (int j = full; j < n; j++) {
+            for (int j = pairs; j < n; j++) {
                 float h = (xs.getAtIndex(F32, xa + j) - mean) * r;
                 float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
                 hs.setAtIndex(F32, ha + j, h);
@@ -187,14 +204,16 @@ final class RowKernels {
 
     /** The mean of the n floats of a row at element xa, summed in double, rounded to float. */
     private static float rowMean(MemorySegment xs, long xa, int n, float[] buffer) {
-        int full = n - n % L;
+        int pairs = n - n % (2 * L);
         FloatVector sumV = FloatVector.zero(S);
-        for (int i = 0; i < full; i += L) {
+        FloatVector sumW = FloatVector.zero(S);
+        for (int i = 0; i < pairs; i += 2 * L) {
             sumV = sumV.add(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
+            sumW = sumW.add(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
         }
-        sumV.intoArray(buffer, 0);
+        sumV.add(sumW).intoArray(buffer, 0);
         double sum = foldInDouble(buffer);
-        for (int j = full; j < n; j++) {
+        for (int j = pairs; j < n; j++) {
             sum += xs.getAtIndex(F32, xa + j);
         }
         return (float) (sum / n);
@@ -202,16 +221,20 @@ final class RowKernels {
 
     /** layer_norm's r = 1/√(biased variance + eps) of the row, its squares folded in double. */
     private static float rowInverseStd(MemorySegment xs, long xa, int n, float mean, double eps, float[] buffer) {
-        int full = n - n % L;
+        int pairs = n - n % (2 * L);
         FloatVector squaresV = FloatVector.zero(S);
-        for (int i = 0; i < full; i += L) {
+        FloatVector squaresW = FloatVector.zero(S);
+        for (int i = 0; i < pairs; i += 2 * L) {
             FloatVector c =
                     FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER).sub(mean);
+            FloatVector d = FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER)
+                    .sub(mean);
             squaresV = c.fma(c, squaresV);
+            squaresW = d.fma(d, squaresW);
         }
-        squaresV.intoArray(buffer, 0);
+        squaresV.add(squaresW).intoArray(buffer, 0);
         double squares = foldInDouble(buffer);
-        for (int j = full; j < n; j++) {
+        for (int j = pairs; j < n; j++) {
             float c = xs.getAtIndex(F32, xa + j) - mean;
             squares += c * c;
         }

@@ -65,6 +65,31 @@ final class Strided {
         return n;
     }
 
+    /** Dims left after collapsing. */
+    int rank() {
+        return shape.length;
+    }
+
+    /** Length of collapsed dim d. */
+    int size(int d) {
+        return shape[d];
+    }
+
+    /** Element stride of operand k along collapsed dim d. */
+    long stride(int k, int d) {
+        return strides[k][d];
+    }
+
+    /** Operand k's element offset at position index of the loop over the dims before {@code dims}. */
+    long offsetOver(int k, long index, int dims) {
+        long at = offsets[k];
+        for (int d = dims - 1; d >= 0; d--) {
+            at += index % shape[d] * strides[k][d];
+            index /= shape[d];
+        }
+        return at;
+    }
+
     /** Length of the innermost (contiguous-in-the-loop) dim. */
     int inner() {
         return shape[shape.length - 1];
