@@ -43,13 +43,14 @@ final class Transpose {
                 && loop.innerStride(0) != 1;
     }
 
+    /** One matrix of a batch: out[r·outRow + c] = x[r + c·xColumn], element offsets from x0 and o0. */
+    private record Matrix(MemorySegment xs, long x0, long xColumn, MemorySegment os, long o0, long outRow) {}
+
     /** out = x for a loop that {@link #handles}, tiles split across threads. */
     static void copy(MemorySegment xs, MemorySegment os, Strided loop, Parallel parallel) {
         int rank = loop.rank();
         int rows = loop.size(rank - 2);
         int cols = loop.size(rank - 1);
-        long xColumn = loop.stride(0, rank - 1);
-        long outRow = loop.stride(1, rank - 2);
         long matrices = loop.size() / ((long) rows * cols);
         int tileRows = (rows + TILE - 1) / TILE;
         int tileCols = (cols + TILE - 1) / TILE;
@@ -57,65 +58,48 @@ final class Transpose {
         int parts = parallel.partsFor(loop.size(), tiles);
         parallel.run(parts, part -> {
             for (long t = tiles * part / parts; t < tiles * (part + 1) / parts; t++) {
-                long matrix = t / ((long) tileRows * tileCols);
+                long index = t / ((long) tileRows * tileCols);
                 int inMatrix = (int) (t % ((long) tileRows * tileCols));
                 int r0 = inMatrix / tileCols * TILE;
                 int c0 = inMatrix % tileCols * TILE;
-                tile(
+                Matrix m = new Matrix(
                         xs,
-                        loop.offsetOver(0, matrix, rank - 2),
-                        xColumn,
+                        loop.offsetOver(0, index, rank - 2),
+                        loop.stride(0, rank - 1),
                         os,
-                        loop.offsetOver(1, matrix, rank - 2),
-                        outRow,
-                        r0,
-                        Math.min(rows, r0 + TILE),
-                        c0,
-                        Math.min(cols, c0 + TILE));
+                        loop.offsetOver(1, index, rank - 2),
+                        loop.stride(1, rank - 2));
+                tile(m, r0, Math.min(rows, r0 + TILE), c0, Math.min(cols, c0 + TILE));
             }
         });
     }
 
-    /** out[r·outRow + c] = x[r + c·xColumn] for r in [r0, r1), c in [c0, c1); element offsets from the bases. */
-    private static void tile(
-            MemorySegment xs,
-            long x0,
-            long xColumn,
-            MemorySegment os,
-            long o0,
-            long outRow,
-            int r0,
-            int r1,
-            int c0,
-            int c1) {
+    /** Rows [r0, r1) and columns [c0, c1) of m: whole 8 × 8 blocks in registers, the edges element-wise. */
+    private static void tile(Matrix m, int r0, int r1, int c0, int c1) {
         int rBlocks = VECTOR ? r0 + (r1 - r0) / B * B : r0;
         int cBlocks = VECTOR ? c0 + (c1 - c0) / B * B : c0;
         for (int r = r0; r < rBlocks; r += B) {
             for (int c = c0; c < cBlocks; c += B) {
-                block(xs, (x0 + r + c * xColumn) * 4, xColumn * 4, os, (o0 + r * outRow + c) * 4, outRow * 4);
+                block(
+                        m.xs(),
+                        (m.x0() + r + c * m.xColumn()) * 4,
+                        m.xColumn() * 4,
+                        m.os(),
+                        (m.o0() + r * m.outRow() + c) * 4,
+                        m.outRow() * 4);
             }
         }
-        scalar(xs, x0, xColumn, os, o0, outRow, rBlocks, r1, c0, c1);
-        scalar(xs, x0, xColumn, os, o0, outRow, r0, rBlocks, cBlocks, c1);
+        elements(m, rBlocks, r1, c0, c1);
+        elements(m, r0, rBlocks, cBlocks, c1);
     }
 
-    private static void scalar(
-            MemorySegment xs,
-            long x0,
-            long xColumn,
-            MemorySegment os,
-            long o0,
-            long outRow,
-            int r0,
-            int r1,
-            int c0,
-            int c1) {
+    private static void elements(Matrix m, int r0, int r1, int c0, int c1) {
         for (int r = r0; r < r1; r++) {
             for (int c = c0; c < c1; c++) {
-                os.setAtIndex(
-                        ValueLayout.JAVA_INT,
-                        o0 + r * outRow + c,
-                        xs.getAtIndex(ValueLayout.JAVA_INT, x0 + r + c * xColumn));
+                m.os().setAtIndex(
+                                ValueLayout.JAVA_INT,
+                                m.o0() + r * m.outRow() + c,
+                                m.xs().getAtIndex(ValueLayout.JAVA_INT, m.x0() + r + c * m.xColumn()));
             }
         }
     }
