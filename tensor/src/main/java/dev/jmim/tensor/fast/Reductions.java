@@ -111,7 +111,7 @@ final class Reductions {
             double[] doubles = new double[L];
             int[] counter = new int[reducedOuter.length];
             for (long o = outputs * part / parts; o < outputs * (part + 1) / parts; o++) {
-                long rowBase = x.offset() + offsetOf(o, keptSize, keptStride);
+                long rowBase = x.offset() + Strided.offsetOf(o, keptSize, keptStride, keptSize.length);
                 java.util.Arrays.fill(counter, 0);
                 double sum = 0;
                 float extreme = identity(op);
@@ -194,8 +194,8 @@ final class Reductions {
         // summed by one thread in row order, so the chunk width never changes a bit
         int chunk = outerRows >= parallel.threads()
                 ? COLUMN_CHUNK
-                : Math.clamp(ceilTo(ceilDiv(width, parallel.threads()), 2 * L), 2 * L, COLUMN_CHUNK);
-        int chunks = ceilDiv(width, chunk);
+                : Math.clamp(Math.ceilDiv(Math.ceilDiv(width, parallel.threads()), 2 * L) * 2 * L, 2 * L, COLUMN_CHUNK);
+        int chunks = Math.ceilDiv(width, chunk);
         long items = outerRows * chunks;
         int parts = parallel.partsFor(x.numel(), items);
         parallel.run(parts, part -> {
@@ -207,7 +207,9 @@ final class Reductions {
                 int from = (int) (item % chunks) * chunk;
                 int count = Math.min(chunk, width - from);
                 long target = out.offset() + row * width + from;
-                long at = x.offset() + offsetOf(row, outerKept, outerKeptStride) + from * widthStride;
+                long at = x.offset()
+                        + Strided.offsetOf(row, outerKept, outerKeptStride, outerKept.length)
+                        + from * widthStride;
                 java.util.Arrays.fill(counter, 0);
                 java.util.Arrays.fill(sums, 0);
                 if (op != ReduceOp.SUM) { // the first reduced row initialises the outputs
@@ -337,23 +339,6 @@ final class Reductions {
             counter[d] = 0;
         }
         return Long.MIN_VALUE;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    private static int ceilTo(int a, int multiple) {
-        return ceilDiv(a, multiple) * multiple;
-    }
-
-    private static long offsetOf(long linear, int[] sizes, long[] strides) {
-        long offset = 0;
-        for (int d = sizes.length - 1; d >= 0; d--) {
-            offset += (linear % sizes[d]) * strides[d];
-            linear /= sizes[d];
-        }
-        return offset;
     }
 
     private static float identity(ReduceOp op) {

@@ -82,10 +82,15 @@ final class Strided {
 
     /** Operand k's element offset at position index of the loop over the dims before {@code dims}. */
     long offsetOver(int k, long index, int dims) {
-        long at = offsets[k];
+        return offsets[k] + offsetOf(index, shape, strides[k], dims);
+    }
+
+    /** The element offset, by strides, of position index in row-major order over the first dims of sizes. */
+    static long offsetOf(long index, int[] sizes, long[] strides, int dims) {
+        long at = 0;
         for (int d = dims - 1; d >= 0; d--) {
-            at += index % shape[d] * strides[k][d];
-            index /= shape[d];
+            at += index % sizes[d] * strides[d];
+            index /= sizes[d];
         }
         return at;
     }

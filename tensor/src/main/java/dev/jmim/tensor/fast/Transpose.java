@@ -52,8 +52,8 @@ final class Transpose {
         int rows = loop.size(rank - 2);
         int cols = loop.size(rank - 1);
         long matrices = loop.size() / ((long) rows * cols);
-        int tileRows = (rows + TILE - 1) / TILE;
-        int tileCols = (cols + TILE - 1) / TILE;
+        int tileRows = Math.ceilDiv(rows, TILE);
+        int tileCols = Math.ceilDiv(cols, TILE);
         long tiles = matrices * tileRows * tileCols;
         int parts = parallel.partsFor(loop.size(), tiles);
         parallel.run(parts, part -> {
