@@ -156,31 +156,74 @@ final class Elementwise {
         long sb = loop.innerStride(1);
         long so = loop.innerStride(2);
         // POW stays out of the dense loop: its per-lane StrictMath call made C2 box the loop's vectors
-        // for every op (bench/NOTES.md)
-        boolean dense = !op.isComparison() && op != BinaryOp.POW && so == 1 && (sa | 1) == 1 && (sb | 1) == 1;
-        loop.run(parallel, (at, count) -> {
-            int full = dense ? count - count % L : 0;
-            if (full > 0 && sa == 1 && sb == 1) {
+        // for every op (bench/NOTES.md). Dense: out and at least one input contiguous, the other
+        // contiguous or one value.
+        boolean dense =
+                !op.isComparison() && op != BinaryOp.POW && so == 1 && (sa | 1) == 1 && (sb | 1) == 1 && (sa | sb) == 1;
+        if (!dense) {
+            loop.run(parallel, (at, count) -> binaryStrided(op, as, at[0], sa, bs, at[1], sb, os, at[2], so, count));
+            return;
+        }
+        // one lambda, so one compilation unit, per loop: the three vector loops and the general path
+        // in one lambda overran C2's node budget during training and boxed every vector (bench/NOTES.md)
+        if (sa == 1 && sb == 1) {
+            loop.run(parallel, (at, count) -> {
+                int full = count - count % L;
                 binaryDense(op, as, at[0] * 4, bs, at[1] * 4, os, at[2] * 4, full);
-            } else if (full > 0) {
-                // a stride-0 operand is one value, broadcast into a vector once; the loop then reads only
-                // native segments (a heap segment of copies beside them made the loop's accesses
-                // polymorphic: scalar mul ran at 68% of add's bandwidth)
-                FloatVector x = sa == 1 ? null : FloatVector.broadcast(S, as.getAtIndex(F32, at[0]));
-                FloatVector y = sb == 1 ? null : FloatVector.broadcast(S, bs.getAtIndex(F32, at[1]));
-                binaryBroadcast(op, x, as, at[0] * 4, y, bs, at[1] * 4, os, at[2] * 4, full);
-            }
-            float[] buffer = new float[L];
-            for (int i = full; i < count; i += L) {
-                FloatVector x = load(as, at[0] + i * sa, sa, count - i, buffer);
-                FloatVector y = load(bs, at[1] + i * sb, sb, count - i, buffer);
-                if (op.isComparison()) {
-                    Lanes.storeMask(x.compare(comparison(op), y), os, at[2] + i * so, so, count - i);
-                } else {
-                    store(apply(op, x, y), os, at[2] + i * so, so, count - i, buffer);
+                for (int i = full; i < count; i++) {
+                    os.setAtIndex(
+                            F32,
+                            at[2] + i,
+                            arithmetic(op, as.getAtIndex(F32, at[0] + i), bs.getAtIndex(F32, at[1] + i)));
                 }
+            });
+        } else if (sa == 1) {
+            // a stride-0 operand is one value, broadcast into a vector inside the loop's method; the loop
+            // then reads only native segments (a heap segment of copies beside them made the loop's
+            // accesses polymorphic: scalar mul ran at 68% of add's bandwidth)
+            loop.run(parallel, (at, count) -> {
+                int full = count - count % L;
+                float y = bs.getAtIndex(F32, at[1]);
+                binaryScalarRight(op, as, at[0] * 4, y, os, at[2] * 4, full);
+                for (int i = full; i < count; i++) {
+                    os.setAtIndex(F32, at[2] + i, arithmetic(op, as.getAtIndex(F32, at[0] + i), y));
+                }
+            });
+        } else {
+            loop.run(parallel, (at, count) -> {
+                int full = count - count % L;
+                float x = as.getAtIndex(F32, at[0]);
+                binaryScalarLeft(op, x, bs, at[1] * 4, os, at[2] * 4, full);
+                for (int i = full; i < count; i++) {
+                    os.setAtIndex(F32, at[2] + i, arithmetic(op, x, bs.getAtIndex(F32, at[1] + i)));
+                }
+            });
+        }
+    }
+
+    /** Any strides, any op: whole vectors gathered and scattered through a buffer. */
+    private static void binaryStrided(
+            BinaryOp op,
+            MemorySegment as,
+            long a0,
+            long sa,
+            MemorySegment bs,
+            long b0,
+            long sb,
+            MemorySegment os,
+            long o0,
+            long so,
+            int count) {
+        float[] buffer = new float[L];
+        for (int i = 0; i < count; i += L) {
+            FloatVector x = load(as, a0 + i * sa, sa, count - i, buffer);
+            FloatVector y = load(bs, b0 + i * sb, sb, count - i, buffer);
+            if (op.isComparison()) {
+                Lanes.storeMask(x.compare(comparison(op), y), os, o0 + i * so, so, count - i);
+            } else {
+                store(apply(op, x, y), os, o0 + i * so, so, count - i, buffer);
             }
-        });
+        }
     }
 
     /** Byte offsets; both inputs dense. */
@@ -194,22 +237,27 @@ final class Elementwise {
         }
     }
 
-    /** As {@link #binaryDense}, with x or y (non-null) a broadcast value instead of a read. */
-    private static void binaryBroadcast(
-            BinaryOp op,
-            FloatVector xValue,
-            MemorySegment as,
-            long a0,
-            FloatVector yValue,
-            MemorySegment bs,
-            long b0,
-            MemorySegment os,
-            long o0,
-            int count) {
+    /**
+     * As {@link #binaryDense} with y one value. The vector is made here from a float: a vector
+     * passed in, or picked between a load and a value by a ternary, was boxed (bench/NOTES.md).
+     */
+    private static void binaryScalarRight(
+            BinaryOp op, MemorySegment as, long a0, float yValue, MemorySegment os, long o0, int count) {
+        FloatVector y = FloatVector.broadcast(S, yValue);
         for (int e = 0; e < count; e += L) {
             long i = e * 4L;
-            FloatVector x = xValue != null ? xValue : FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
-            FloatVector y = yValue != null ? yValue : FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
+            FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
+            arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    /** As {@link #binaryScalarRight} with x the one value. */
+    private static void binaryScalarLeft(
+            BinaryOp op, float xValue, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        FloatVector x = FloatVector.broadcast(S, xValue);
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
             arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
         }
     }
@@ -227,6 +275,19 @@ final class Elementwise {
             case MAXIMUM -> x.max(y);
             case MINIMUM -> x.min(y);
             case POW, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " has no dense vector loop");
+        };
+    }
+
+    /** The dense loops' ops on one element, as the vector lanes compute them (MAX and MIN as Math.max and Math.min). */
+    private static float arithmetic(BinaryOp op, float x, float y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case MAXIMUM -> Math.max(x, y);
+            case MINIMUM -> Math.min(x, y);
+            case POW, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " has no dense loop");
         };
     }
 

@@ -152,33 +152,9 @@ final class RowKernels {
             long ha = xHat.offset() + row * n;
             float mean = rowMean(xs, xa, n, buffer);
             float r = rowInverseStd(xs, xa, n, mean, eps, buffer);
-            // two accumulators per sum (even and odd vectors): one would chain every add's latency
-            FloatVector gSumV = FloatVector.zero(S);
-            FloatVector gSumW = gSumV;
-            FloatVector gxSumV = gSumV;
-            FloatVector gxSumW = gSumV;
-            for (int i = 0; i < pairs; i += 2 * L) {
-                FloatVector h = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                        .sub(mean)
-                        .mul(r);
-                FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
-                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
-                FloatVector h2 = FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER)
-                        .sub(mean)
-                        .mul(r);
-                FloatVector gh2 = FloatVector.fromMemorySegment(S, gs, (ga + i + L) * 4, ORDER)
-                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i + L) * 4, ORDER));
-                h.intoMemorySegment(hs, (ha + i) * 4, ORDER);
-                h2.intoMemorySegment(hs, (ha + i + L) * 4, ORDER);
-                gSumV = gSumV.add(gh);
-                gSumW = gSumW.add(gh2);
-                gxSumV = gh.fma(h, gxSumV);
-                gxSumW = gh2.fma(h2, gxSumW);
-            }
-            gSumV.add(gSumW).intoArray(buffer, 0);
-            double gSum = foldInDouble(buffer);
-            gxSumV.add(gxSumW).intoArray(buffer, 0);
-            double gxSum = foldInDouble(buffer);
+            normalizeAndSum(xs, xa, gs, ga, ws, w0, hs, ha, pairs, mean, r, buffer);
+            double gSum = foldInDouble(buffer, 0);
+            double gxSum = foldInDouble(buffer, L);
             for (int j = pairs; j < n; j++) {
                 float h = (xs.getAtIndex(F32, xa + j) - mean) * r;
                 float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
@@ -188,18 +164,81 @@ final class RowKernels {
             }
             float gMean = (float) (gSum / n);
             float gxMean = (float) (gxSum / n);
-            for (int i = 0; i < full; i += L) {
-                FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
-                        .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
-                FloatVector h = FloatVector.fromMemorySegment(S, hs, (ha + i) * 4, ORDER);
-                gh.sub(gMean).sub(h.mul(gxMean)).mul(r).intoMemorySegment(ds, (da + i) * 4, ORDER);
-            }
+            inputGradient(gs, ga, ws, w0, hs, ha, ds, da, full, gMean, gxMean, r);
             for (int j = full; j < n; j++) {
                 float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
                 float h = hs.getAtIndex(F32, ha + j);
                 ds.setAtIndex(F32, da + j, (gh - gMean - h * gxMean) * r);
             }
         });
+    }
+
+    /**
+     * layer_norm backward's first pass over the row's first {@code pairs} elements: x̂ = (x − μ)·r
+     * written at ha, and the lanes of Σ ĝ and Σ ĝ·x̂ (ĝ = g·w) stored in lanes[0, L) and [L, 2L).
+     * Its own method, as is {@link #inputGradient}: the backward's row body in one compilation unit
+     * overran C2's node budget during training and its vectors were boxed (bench/NOTES.md).
+     */
+    private static void normalizeAndSum(
+            MemorySegment xs,
+            long xa,
+            MemorySegment gs,
+            long ga,
+            MemorySegment ws,
+            long w0,
+            MemorySegment hs,
+            long ha,
+            int pairs,
+            float mean,
+            float r,
+            float[] lanes) {
+        // two accumulators per sum (even and odd vectors): one would chain every add's latency
+        FloatVector gSumV = FloatVector.zero(S);
+        FloatVector gSumW = gSumV;
+        FloatVector gxSumV = gSumV;
+        FloatVector gxSumW = gSumV;
+        for (int i = 0; i < pairs; i += 2 * L) {
+            FloatVector h = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                    .sub(mean)
+                    .mul(r);
+            FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
+                    .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
+            FloatVector h2 = FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER)
+                    .sub(mean)
+                    .mul(r);
+            FloatVector gh2 = FloatVector.fromMemorySegment(S, gs, (ga + i + L) * 4, ORDER)
+                    .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i + L) * 4, ORDER));
+            h.intoMemorySegment(hs, (ha + i) * 4, ORDER);
+            h2.intoMemorySegment(hs, (ha + i + L) * 4, ORDER);
+            gSumV = gSumV.add(gh);
+            gSumW = gSumW.add(gh2);
+            gxSumV = gh.fma(h, gxSumV);
+            gxSumW = gh2.fma(h2, gxSumW);
+        }
+        gSumV.add(gSumW).intoArray(lanes, 0);
+        gxSumV.add(gxSumW).intoArray(lanes, L);
+    }
+
+    /** layer_norm backward's last pass over the row's first {@code full} elements: dx = (ĝ − mean ĝ − x̂·mean ĝx̂)·r. */
+    private static void inputGradient(
+            MemorySegment gs,
+            long ga,
+            MemorySegment ws,
+            long w0,
+            MemorySegment hs,
+            long ha,
+            MemorySegment ds,
+            long da,
+            int full,
+            float gMean,
+            float gxMean,
+            float r) {
+        for (int i = 0; i < full; i += L) {
+            FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
+                    .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
+            FloatVector h = FloatVector.fromMemorySegment(S, hs, (ha + i) * 4, ORDER);
+            gh.sub(gMean).sub(h.mul(gxMean)).mul(r).intoMemorySegment(ds, (da + i) * 4, ORDER);
+        }
     }
 
     /** The mean of the n floats of a row at element xa, summed in double, rounded to float. */
@@ -212,7 +251,7 @@ final class RowKernels {
             sumW = sumW.add(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
         }
         sumV.add(sumW).intoArray(buffer, 0);
-        double sum = foldInDouble(buffer);
+        double sum = foldInDouble(buffer, 0);
         for (int j = pairs; j < n; j++) {
             sum += xs.getAtIndex(F32, xa + j);
         }
@@ -233,7 +272,7 @@ final class RowKernels {
             squaresW = d.fma(d, squaresW);
         }
         squaresV.add(squaresW).intoArray(buffer, 0);
-        double squares = foldInDouble(buffer);
+        double squares = foldInDouble(buffer, 0);
         for (int j = pairs; j < n; j++) {
             float c = xs.getAtIndex(F32, xa + j) - mean;
             squares += c * c;
@@ -249,17 +288,17 @@ final class RowKernels {
     private static void forRows(long rows, int n, Parallel parallel, RowBody body) {
         int parts = parallel.partsFor(rows * n, rows);
         parallel.run(parts, part -> {
-            float[] buffer = new float[L];
+            float[] buffer = new float[2 * L];
             for (long row = rows * part / parts; row < rows * (part + 1) / parts; row++) {
                 body.run(row, buffer);
             }
         });
     }
 
-    /** Vector lanes (stored into buffer by the caller: a vector passed to a call may be boxed) summed in double, in lane order. */
-    private static double foldInDouble(float[] buffer) {
+    /** buffer[from, from + L): vector lanes stored by the caller (a vector passed to a call may be boxed), summed in double in lane order. */
+    private static double foldInDouble(float[] buffer, int from) {
         double acc = 0;
-        for (int lane = 0; lane < L; lane++) {
+        for (int lane = from; lane < from + L; lane++) {
             acc += buffer[lane];
         }
         return acc;

@@ -188,6 +188,30 @@ class FastKernelsDifferentialTest {
                 });
     }
 
+    /**
+     * Both inputs one value per row (stride 0 along the rows): a case the generated layouts reach
+     * rarely, and one the dense loops must leave to the general path.
+     */
+    @Test
+    void binaryOpsOnTwoRowBroadcastsMatchTheReference() {
+        for (BinaryOp op : BinaryOp.values()) {
+            for (int n : new int[] {8, 17, 1031}) {
+                Generator g = new Generator(n);
+                Tensor a = Tensor.randn(g, 37, 1).expand(37, n);
+                Tensor b = Tensor.randn(g, 37, 1).expand(37, n);
+                Tensor[] outs = outputs(op.isComparison() ? DType.BOOL : DType.F32, new int[] {37, n});
+                ONE_THREAD.binary(op, a, b, outs[0]);
+                TWO_THREADS.binary(op, a, b, outs[1]);
+                REFERENCE.binary(op, a, b, outs[2]);
+                if (op.isComparison()) {
+                    assertArrayEquals(outs[2].toBooleanArray(), outs[0].toBooleanArray(), op + " on rows of " + n);
+                } else {
+                    check(op + " on rows of " + n, outs, op == BinaryOp.POW ? 1 : 0, 0);
+                }
+            }
+        }
+    }
+
     @Test
     void whereFillAndCopiesMatchTheReference() {
         qt().withFixedSeed(13L)
