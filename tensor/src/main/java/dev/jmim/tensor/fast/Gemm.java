@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +23,14 @@ public final class Gemm {
     static final int MC = 96;
     static final int NC = 1024;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    // two-vector shuffles for the packing transposes (index i >= 8: lane i - 8 of the second vector)
+    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromValues(S, 0, 8, 1, 9, 2, 10, 3, 11);
+    private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromValues(S, 4, 12, 5, 13, 6, 14, 7, 15);
+    private static final VectorShuffle<Float> PAIRS_LOW = VectorShuffle.fromValues(S, 0, 1, 8, 9, 2, 3, 10, 11);
+    private static final VectorShuffle<Float> PAIRS_HIGH = VectorShuffle.fromValues(S, 4, 5, 12, 13, 6, 7, 14, 15);
+    private static final VectorShuffle<Float> HALVES_LOW = VectorShuffle.fromValues(S, 0, 1, 2, 3, 8, 9, 10, 11);
+    private static final VectorShuffle<Float> HALVES_HIGH = VectorShuffle.fromValues(S, 4, 5, 6, 7, 12, 13, 14, 15);
 
     private Gemm() {}
 
@@ -54,7 +63,6 @@ public final class Gemm {
     private static final class Workspace {
         final float[] packedA = new float[KC * MC];
         final float[] packedB = new float[KC * NC];
-        final float[] row = new float[Math.max(KC, Math.max(MC, NC))];
         final float[] tile = new float[MR * NR];
     }
 
@@ -70,11 +78,11 @@ public final class Gemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, pc, kc, jc, nc, packedB, w.row);
+                packB(b, pc, kc, jc, nc, packedB);
                 boolean accumulate = pc > 0;
                 for (int ic = rowStart; ic < rowEnd; ic += MC) {
                     int mc = Math.min(MC, rowEnd - ic);
-                    packA(a, ic, mc, pc, kc, packedA, w.row);
+                    packA(a, ic, mc, pc, kc, packedA);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -90,9 +98,11 @@ public final class Gemm {
 
     /**
      * B[pc..pc+kc, jc..jc+nc] into panels of NR columns: panel q, row p at q·kc·NR + p·NR; the last
-     * panel's columns past nc zero-padded (the only floats not copied from B).
+     * panel's columns past nc zero-padded (the only floats not copied from B). Rows of B along j
+     * (B row-major) are copied as vectors; columns along p (B = Wᵀ of a row-major W) go through 8 × 8
+     * register transposes; what is left over, and any other strides, element by element.
      */
-    private static void packB(Matrix b, int pc, int kc, int jc, int nc, float[] out, float[] row) {
+    private static void packB(Matrix b, int pc, int kc, int jc, int nc, float[] out) {
         int panels = (nc + NR - 1) / NR;
         int last = (panels - 1) * kc * NR;
         int tail = nc - (panels - 1) * NR;
@@ -101,36 +111,103 @@ public final class Gemm {
                 java.util.Arrays.fill(out, last + p * NR + tail, last + (p + 1) * NR, 0f);
             }
         }
-        if (b.colStride() == 1 || b.rowStride() != 1) {
-            // rows of B along j: read each row (one bulk copy when colStride is 1), deal it into the panels
-            for (int p = 0; p < kc; p++) {
-                readLine(
-                        b.segment(),
-                        b.offset() + (pc + p) * b.rowStride() + jc * b.colStride(),
-                        b.colStride(),
-                        nc,
-                        row);
-                for (int q = 0; q < panels; q++) {
-                    System.arraycopy(row, q * NR, out, q * kc * NR + p * NR, Math.min(NR, nc - q * NR));
-                }
+        int columns = nc - nc % NR;
+        int steps = 0;
+        long at = b.offset() + pc * b.rowStride() + jc * b.colStride();
+        if (b.colStride() == 1) {
+            steps = kc;
+            packRowsOfB(b.segment(), at, b.rowStride(), kc, columns, out);
+        } else if (b.rowStride() == 1) {
+            steps = kc - kc % 8;
+            packColumnsOfB(b.segment(), at, b.colStride(), kc, steps, columns, out);
+        }
+        packBElements(b, pc, kc, jc, out, columns, nc, 0, kc);
+        packBElements(b, pc, kc, jc, out, 0, columns, steps, kc);
+    }
+
+    /** Full panels of a row-major B (row p at element at + p·ldb): two vectors per panel row. */
+    private static void packRowsOfB(MemorySegment s, long at, long ldb, int kc, int columns, float[] out) {
+        for (int p = 0; p < kc; p++) {
+            long row = (at + p * ldb) * 4;
+            for (int j = 0; j < columns; j += NR) {
+                int o = j * kc + p * NR;
+                FloatVector.fromMemorySegment(S, s, row + j * 4L, ORDER).intoArray(out, o);
+                FloatVector.fromMemorySegment(S, s, row + j * 4L + 32, ORDER).intoArray(out, o + 8);
             }
-        } else {
-            // Bᵀ stored row-major: each column of B is contiguous along p
-            for (int j = 0; j < nc; j++) {
-                readLine(b.segment(), b.offset() + pc + (long) (jc + j) * b.colStride(), 1, kc, row);
-                int base = (j / NR) * kc * NR + (j % NR);
-                for (int p = 0; p < kc; p++) {
-                    out[base + p * NR] = row[p];
-                }
+        }
+    }
+
+    /**
+     * Full panels of a B whose columns are contiguous (column j at element at + j·ldw), 8 columns × 8
+     * steps at a time: loaded as 8 vectors along p, transposed in registers (three rounds of
+     * two-vector shuffles), stored as 8 vectors along j.
+     */
+    private static void packColumnsOfB(
+            MemorySegment s, long at, long ldw, int kc, int steps, int columns, float[] out) {
+        long w = ldw * 4;
+        for (int j = 0; j < columns; j += 8) {
+            int o = (j / NR) * kc * NR + j % NR;
+            for (int p = 0; p < steps; p += 8) {
+                long c = (at + j * ldw + p) * 4;
+                FloatVector r0 = FloatVector.fromMemorySegment(S, s, c, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S, s, c + w, ORDER);
+                FloatVector r2 = FloatVector.fromMemorySegment(S, s, c + 2 * w, ORDER);
+                FloatVector r3 = FloatVector.fromMemorySegment(S, s, c + 3 * w, ORDER);
+                FloatVector r4 = FloatVector.fromMemorySegment(S, s, c + 4 * w, ORDER);
+                FloatVector r5 = FloatVector.fromMemorySegment(S, s, c + 5 * w, ORDER);
+                FloatVector r6 = FloatVector.fromMemorySegment(S, s, c + 6 * w, ORDER);
+                FloatVector r7 = FloatVector.fromMemorySegment(S, s, c + 7 * w, ORDER);
+                // columns 2i and 2i+1 interleaved: steps 0-3 (a) and 4-7 (b)
+                FloatVector a0 = r0.rearrange(ZIP_LOW, r1);
+                FloatVector b0 = r0.rearrange(ZIP_HIGH, r1);
+                FloatVector a1 = r2.rearrange(ZIP_LOW, r3);
+                FloatVector b1 = r2.rearrange(ZIP_HIGH, r3);
+                FloatVector a2 = r4.rearrange(ZIP_LOW, r5);
+                FloatVector b2 = r4.rearrange(ZIP_HIGH, r5);
+                FloatVector a3 = r6.rearrange(ZIP_LOW, r7);
+                FloatVector b3 = r6.rearrange(ZIP_HIGH, r7);
+                // columns 0-3 (x) and 4-7 (y) of two consecutive steps
+                FloatVector x01 = a0.rearrange(PAIRS_LOW, a1);
+                FloatVector x23 = a0.rearrange(PAIRS_HIGH, a1);
+                FloatVector x45 = b0.rearrange(PAIRS_LOW, b1);
+                FloatVector x67 = b0.rearrange(PAIRS_HIGH, b1);
+                FloatVector y01 = a2.rearrange(PAIRS_LOW, a3);
+                FloatVector y23 = a2.rearrange(PAIRS_HIGH, a3);
+                FloatVector y45 = b2.rearrange(PAIRS_LOW, b3);
+                FloatVector y67 = b2.rearrange(PAIRS_HIGH, b3);
+                int op = o + p * NR;
+                x01.rearrange(HALVES_LOW, y01).intoArray(out, op);
+                x01.rearrange(HALVES_HIGH, y01).intoArray(out, op + NR);
+                x23.rearrange(HALVES_LOW, y23).intoArray(out, op + 2 * NR);
+                x23.rearrange(HALVES_HIGH, y23).intoArray(out, op + 3 * NR);
+                x45.rearrange(HALVES_LOW, y45).intoArray(out, op + 4 * NR);
+                x45.rearrange(HALVES_HIGH, y45).intoArray(out, op + 5 * NR);
+                x67.rearrange(HALVES_LOW, y67).intoArray(out, op + 6 * NR);
+                x67.rearrange(HALVES_HIGH, y67).intoArray(out, op + 7 * NR);
+            }
+        }
+    }
+
+    /** B's columns [from, to) × steps [stepFrom, stepTo) into their panels, element by element. */
+    private static void packBElements(
+            Matrix b, int pc, int kc, int jc, float[] out, int from, int to, int stepFrom, int stepTo) {
+        for (int j = from; j < to; j++) {
+            int base = (j / NR) * kc * NR + j % NR;
+            long at = b.offset() + pc * b.rowStride() + (jc + j) * b.colStride();
+            for (int p = stepFrom; p < stepTo; p++) {
+                out[base + p * NR] = b.segment().getAtIndex(F, at + p * b.rowStride());
             }
         }
     }
 
     /**
      * A[ic..ic+mc, pc..pc+kc] into panels of MR rows: panel q, step p at q·kc·MR + p·MR; the last
-     * panel's rows past mc zero-padded (the only floats not copied from A).
+     * panel's rows past mc zero-padded (the only floats not copied from A). Row-major A goes 4 rows ×
+     * 8 steps at a time through two rounds of shuffles; A whose columns are contiguous (Xᵀ of a
+     * row-major X, as in a weight gradient) 8 rows × 2 steps at a time through one; the rest, and any
+     * other strides, element by element.
      */
-    private static void packA(Matrix a, int ic, int mc, int pc, int kc, float[] out, float[] row) {
+    private static void packA(Matrix a, int ic, int mc, int pc, int kc, float[] out) {
         int panels = (mc + MR - 1) / MR;
         int last = (panels - 1) * kc * MR;
         int tail = mc - (panels - 1) * MR;
@@ -139,37 +216,69 @@ public final class Gemm {
                 java.util.Arrays.fill(out, last + p * MR + tail, last + (p + 1) * MR, 0f);
             }
         }
-        if (a.colStride() == 1 || a.rowStride() != 1) {
-            for (int i = 0; i < mc; i++) {
-                readLine(
-                        a.segment(),
-                        a.offset() + (long) (ic + i) * a.rowStride() + pc * a.colStride(),
-                        a.colStride(),
-                        kc,
-                        row);
-                int base = (i / MR) * kc * MR + (i % MR);
-                for (int p = 0; p < kc; p++) {
-                    out[base + p * MR] = row[p];
-                }
-            }
-        } else {
-            // Aᵀ stored row-major: each column of A is contiguous along i
-            for (int p = 0; p < kc; p++) {
-                readLine(a.segment(), a.offset() + (pc + p) * a.colStride() + ic, 1, mc, row);
-                for (int q = 0; q < panels; q++) {
-                    System.arraycopy(row, q * MR, out, q * kc * MR + p * MR, Math.min(MR, mc - q * MR));
-                }
+        int rows = 0;
+        int steps = 0;
+        long at = a.offset() + (long) ic * a.rowStride() + pc * a.colStride();
+        if (a.colStride() == 1) {
+            rows = mc - mc % MR;
+            steps = kc - kc % 8;
+            packRowsOfA(a.segment(), at, a.rowStride(), kc, rows, steps, out);
+        } else if (a.rowStride() == 1) {
+            rows = mc - mc % (2 * MR);
+            steps = kc - kc % 2;
+            packColumnsOfA(a.segment(), at, a.colStride(), kc, rows, steps, out);
+        }
+        packAElements(a, ic, pc, kc, out, rows, mc, 0, kc);
+        packAElements(a, ic, pc, kc, out, 0, rows, steps, kc);
+    }
+
+    /** Full panels of a row-major A (row i at element at + i·lda), 4 rows × 8 steps per round. */
+    private static void packRowsOfA(MemorySegment s, long at, long lda, int kc, int rows, int steps, float[] out) {
+        long w = lda * 4;
+        for (int i = 0; i < rows; i += MR) {
+            long r = (at + i * lda) * 4;
+            int o = i * kc;
+            for (int p = 0; p < steps; p += 8) {
+                FloatVector r0 = FloatVector.fromMemorySegment(S, s, r + p * 4L, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S, s, r + w + p * 4L, ORDER);
+                FloatVector r2 = FloatVector.fromMemorySegment(S, s, r + 2 * w + p * 4L, ORDER);
+                FloatVector r3 = FloatVector.fromMemorySegment(S, s, r + 3 * w + p * 4L, ORDER);
+                FloatVector a = r0.rearrange(ZIP_LOW, r1);
+                FloatVector b = r0.rearrange(ZIP_HIGH, r1);
+                FloatVector c = r2.rearrange(ZIP_LOW, r3);
+                FloatVector d = r2.rearrange(ZIP_HIGH, r3);
+                a.rearrange(PAIRS_LOW, c).intoArray(out, o + p * MR);
+                a.rearrange(PAIRS_HIGH, c).intoArray(out, o + p * MR + 8);
+                b.rearrange(PAIRS_LOW, d).intoArray(out, o + p * MR + 16);
+                b.rearrange(PAIRS_HIGH, d).intoArray(out, o + p * MR + 24);
             }
         }
     }
 
-    /** count floats starting at element {@code at}, stride apart, into line[0..count). */
-    private static void readLine(MemorySegment s, long at, long stride, int count, float[] line) {
-        if (stride == 1) {
-            MemorySegment.copy(s, F, at * 4, line, 0, count);
-        } else {
-            for (int i = 0; i < count; i++) {
-                line[i] = s.get(F, (at + i * stride) * 4);
+    /**
+     * Full panel pairs of an A whose columns are contiguous (step p at element at + p·ldx): for two
+     * steps of 8 rows, the first 4 rows of both go to one panel and the last 4 to the next.
+     */
+    private static void packColumnsOfA(MemorySegment s, long at, long ldx, int kc, int rows, int steps, float[] out) {
+        for (int i = 0; i < rows; i += 2 * MR) {
+            for (int p = 0; p < steps; p += 2) {
+                long c = (at + p * ldx + i) * 4;
+                FloatVector x0 = FloatVector.fromMemorySegment(S, s, c, ORDER);
+                FloatVector x1 = FloatVector.fromMemorySegment(S, s, c + ldx * 4, ORDER);
+                x0.rearrange(HALVES_LOW, x1).intoArray(out, i * kc + p * MR);
+                x0.rearrange(HALVES_HIGH, x1).intoArray(out, (i + MR) * kc + p * MR);
+            }
+        }
+    }
+
+    /** A's rows [from, to) × steps [stepFrom, stepTo) into their panels, element by element. */
+    private static void packAElements(
+            Matrix a, int ic, int pc, int kc, float[] out, int from, int to, int stepFrom, int stepTo) {
+        for (int i = from; i < to; i++) {
+            int base = (i / MR) * kc * MR + i % MR;
+            long at = a.offset() + (long) (ic + i) * a.rowStride() + pc * a.colStride();
+            for (int p = stepFrom; p < stepTo; p++) {
+                out[base + p * MR] = a.segment().getAtIndex(F, at + p * a.colStride());
             }
         }
     }
@@ -230,8 +339,8 @@ public final class Gemm {
     private static void putTile(float[] tile, MemorySegment c, long cAt, long ldc) {
         for (int i = 0; i < MR; i++) {
             long bytes = (cAt + i * ldc) * 4;
-            FloatVector.fromArray(S, tile, i * NR).intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
-            FloatVector.fromArray(S, tile, i * NR + 8).intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+            FloatVector.fromArray(S, tile, i * NR).intoMemorySegment(c, bytes, ORDER);
+            FloatVector.fromArray(S, tile, i * NR + 8).intoMemorySegment(c, bytes + 32, ORDER);
         }
     }
 
@@ -239,11 +348,11 @@ public final class Gemm {
         for (int i = 0; i < MR; i++) {
             long bytes = (cAt + i * ldc) * 4;
             FloatVector.fromArray(S, tile, i * NR)
-                    .add(FloatVector.fromMemorySegment(S, c, bytes, ByteOrder.nativeOrder()))
-                    .intoMemorySegment(c, bytes, ByteOrder.nativeOrder());
+                    .add(FloatVector.fromMemorySegment(S, c, bytes, ORDER))
+                    .intoMemorySegment(c, bytes, ORDER);
             FloatVector.fromArray(S, tile, i * NR + 8)
-                    .add(FloatVector.fromMemorySegment(S, c, bytes + 32, ByteOrder.nativeOrder()))
-                    .intoMemorySegment(c, bytes + 32, ByteOrder.nativeOrder());
+                    .add(FloatVector.fromMemorySegment(S, c, bytes + 32, ORDER))
+                    .intoMemorySegment(c, bytes + 32, ORDER);
         }
     }
 
