@@ -21,7 +21,9 @@ final class RowKernels {
     /**
      * out = softmax(x) (or log_softmax) over the last dim; x and out contiguous F32. Whole vectors
      * go through straight-line vector loops (no vector crosses a merge, so none is boxed); the
-     * last n mod L elements of a row go through the same exp on a padded buffer.
+     * last n mod L elements of a row go through the same exp on a padded buffer. Each pass is its
+     * own method: the row body in one compilation unit overran C2's node budget and boxed its
+     * vectors (bench/NOTES.md).
      */
     static void softmax(Tensor x, boolean log, Tensor out, Parallel parallel) {
         MemorySegment xs = HostStorage.segmentOf(x);
@@ -33,35 +35,17 @@ final class RowKernels {
         forRows(rows, n, parallel, (row, buffer) -> {
             long xa = x.offset() + row * n;
             long oa = out.offset() + row * n;
-            FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            FloatVector maxW = maxV;
-            for (int i = 0; i < pairs; i += 2 * L) {
-                maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
-                maxW = maxW.max(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
-            }
-            maxV.max(maxW).intoArray(buffer, 0);
-            float max = Lanes.fold(buffer, true);
+            float max = rowMax(xs, xa, pairs, buffer);
             for (int j = pairs; j < n; j++) {
                 max = Math.max(max, xs.getAtIndex(F32, xa + j));
             }
-            // one exp per iteration: two overran C2's inlining budget and every vector was boxed
-            FloatVector sumV = FloatVector.zero(S);
-            for (int i = 0; i < full; i += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                        .sub(max));
-                sumV = sumV.add(e);
-                if (!log) {
-                    e.intoMemorySegment(os, (oa + i) * 4, ORDER);
-                }
-            }
-            sumV.intoArray(buffer, 0);
-            float sum = Lanes.fold(buffer, false);
+            float sum = expSum(xs, xa, os, oa, full, max, !log, buffer);
             if (full < n) { // the tail through the same vector exp, padded with e^−∞ = 0
                 java.util.Arrays.fill(buffer, Float.NEGATIVE_INFINITY);
                 for (int j = full; j < n; j++) {
                     buffer[j - full] = xs.getAtIndex(F32, xa + j) - max;
                 }
-                VectorMath.exp(FloatVector.fromArray(S, buffer, 0)).intoArray(buffer, 0);
+                expInPlace(buffer);
                 for (int j = full; j < n; j++) {
                     sum += buffer[j - full];
                     if (!log) {
@@ -71,26 +55,72 @@ final class RowKernels {
             }
             if (log) {
                 float shift = max + (float) StrictMath.log(sum);
-                for (int i = 0; i < full; i += L) {
-                    FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                            .sub(shift)
-                            .intoMemorySegment(os, (oa + i) * 4, ORDER);
-                }
+                shiftRow(xs, xa, os, oa, full, shift);
                 for (int j = full; j < n; j++) {
                     os.setAtIndex(F32, oa + j, xs.getAtIndex(F32, xa + j) - shift);
                 }
             } else {
                 float inverse = 1 / sum; // a multiply per element instead of a division: one rounding more
-                for (int i = 0; i < full; i += L) {
-                    FloatVector.fromMemorySegment(S, os, (oa + i) * 4, ORDER)
-                            .mul(inverse)
-                            .intoMemorySegment(os, (oa + i) * 4, ORDER);
-                }
+                scaleRow(os, oa, full, inverse);
                 for (int j = full; j < n; j++) {
                     os.setAtIndex(F32, oa + j, os.getAtIndex(F32, oa + j) * inverse);
                 }
             }
         });
+    }
+
+    /** The maximum of the row's first {@code pairs} floats (two accumulators), −∞ when there are none. */
+    private static float rowMax(MemorySegment xs, long xa, int pairs, float[] buffer) {
+        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector maxW = maxV;
+        for (int i = 0; i < pairs; i += 2 * L) {
+            maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
+            maxW = maxW.max(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
+        }
+        maxV.max(maxW).intoArray(buffer, 0);
+        return Lanes.fold(buffer, true);
+    }
+
+    /**
+     * Σ e^(x − max) over the row's first {@code full} floats (one exp per iteration: two overran
+     * C2's inlining budget), each e^(x − max) written to out when {@code store}.
+     */
+    private static float expSum(
+            MemorySegment xs, long xa, MemorySegment os, long oa, int full, float max, boolean store, float[] buffer) {
+        FloatVector sumV = FloatVector.zero(S);
+        for (int i = 0; i < full; i += L) {
+            FloatVector e = VectorMath.exp(
+                    FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER).sub(max));
+            sumV = sumV.add(e);
+            if (store) {
+                e.intoMemorySegment(os, (oa + i) * 4, ORDER);
+            }
+        }
+        sumV.intoArray(buffer, 0);
+        return Lanes.fold(buffer, false);
+    }
+
+    /** buffer[0, L) = e^buffer[0, L), through the vector exp. */
+    private static void expInPlace(float[] buffer) {
+        VectorMath.exp(FloatVector.fromArray(S, buffer, 0)).intoArray(buffer, 0);
+    }
+
+    /** out[0, full) = x[0, full) − shift. */
+    private static void shiftRow(MemorySegment xs, long xa, MemorySegment os, long oa, int full, float shift) {
+        for (int i = 0; i < full; i += L) {
+            FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
+                    .sub(shift)
+                    .intoMemorySegment(os, (oa + i) * 4, ORDER);
+        }
+    }
+
+    /** out[0, full) ·= inverse. */
+    private static void scaleRow(MemorySegment os, long oa, int full, float inverse) {
+        for (int i = 0; i < full; i += L) {
+            FloatVector.fromMemorySegment(S, os, (oa + i) * 4, ORDER)
+                    .mul(inverse)
+                    .intoMemorySegment(os, (oa + i) * 4, ORDER);
+        }
     }
 
     /**
