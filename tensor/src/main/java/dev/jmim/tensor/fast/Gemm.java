@@ -1,5 +1,8 @@
 package dev.jmim.tensor.fast;
 
+import static dev.jmim.tensor.fast.Transpose.HALVES_HIGH;
+import static dev.jmim.tensor.fast.Transpose.HALVES_LOW;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -24,13 +27,13 @@ public final class Gemm {
     static final int NC = 1024;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    // two-vector shuffles for the packing transposes (index i >= 8: lane i - 8 of the second vector)
+    // two-vector shuffles across the whole vector for the packing transposes (index i >= 8: lane
+    // i - 8 of the second vector): single floats, then pairs of floats, interleaved; the halves
+    // round uses Transpose's
     private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromValues(S, 0, 8, 1, 9, 2, 10, 3, 11);
     private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromValues(S, 4, 12, 5, 13, 6, 14, 7, 15);
-    private static final VectorShuffle<Float> PAIRS_LOW = VectorShuffle.fromValues(S, 0, 1, 8, 9, 2, 3, 10, 11);
-    private static final VectorShuffle<Float> PAIRS_HIGH = VectorShuffle.fromValues(S, 4, 5, 12, 13, 6, 7, 14, 15);
-    private static final VectorShuffle<Float> HALVES_LOW = VectorShuffle.fromValues(S, 0, 1, 2, 3, 8, 9, 10, 11);
-    private static final VectorShuffle<Float> HALVES_HIGH = VectorShuffle.fromValues(S, 4, 5, 6, 7, 12, 13, 14, 15);
+    private static final VectorShuffle<Float> ZIP_PAIRS_LOW = VectorShuffle.fromValues(S, 0, 1, 8, 9, 2, 3, 10, 11);
+    private static final VectorShuffle<Float> ZIP_PAIRS_HIGH = VectorShuffle.fromValues(S, 4, 5, 12, 13, 6, 7, 14, 15);
 
     private Gemm() {}
 
@@ -167,14 +170,14 @@ public final class Gemm {
                 FloatVector a3 = r6.rearrange(ZIP_LOW, r7);
                 FloatVector b3 = r6.rearrange(ZIP_HIGH, r7);
                 // columns 0-3 (x) and 4-7 (y) of two consecutive steps
-                FloatVector x01 = a0.rearrange(PAIRS_LOW, a1);
-                FloatVector x23 = a0.rearrange(PAIRS_HIGH, a1);
-                FloatVector x45 = b0.rearrange(PAIRS_LOW, b1);
-                FloatVector x67 = b0.rearrange(PAIRS_HIGH, b1);
-                FloatVector y01 = a2.rearrange(PAIRS_LOW, a3);
-                FloatVector y23 = a2.rearrange(PAIRS_HIGH, a3);
-                FloatVector y45 = b2.rearrange(PAIRS_LOW, b3);
-                FloatVector y67 = b2.rearrange(PAIRS_HIGH, b3);
+                FloatVector x01 = a0.rearrange(ZIP_PAIRS_LOW, a1);
+                FloatVector x23 = a0.rearrange(ZIP_PAIRS_HIGH, a1);
+                FloatVector x45 = b0.rearrange(ZIP_PAIRS_LOW, b1);
+                FloatVector x67 = b0.rearrange(ZIP_PAIRS_HIGH, b1);
+                FloatVector y01 = a2.rearrange(ZIP_PAIRS_LOW, a3);
+                FloatVector y23 = a2.rearrange(ZIP_PAIRS_HIGH, a3);
+                FloatVector y45 = b2.rearrange(ZIP_PAIRS_LOW, b3);
+                FloatVector y67 = b2.rearrange(ZIP_PAIRS_HIGH, b3);
                 int op = o + p * NR;
                 x01.rearrange(HALVES_LOW, y01).intoArray(out, op);
                 x01.rearrange(HALVES_HIGH, y01).intoArray(out, op + NR);
@@ -247,10 +250,10 @@ public final class Gemm {
                 FloatVector b = r0.rearrange(ZIP_HIGH, r1);
                 FloatVector c = r2.rearrange(ZIP_LOW, r3);
                 FloatVector d = r2.rearrange(ZIP_HIGH, r3);
-                a.rearrange(PAIRS_LOW, c).intoArray(out, o + p * MR);
-                a.rearrange(PAIRS_HIGH, c).intoArray(out, o + p * MR + 8);
-                b.rearrange(PAIRS_LOW, d).intoArray(out, o + p * MR + 16);
-                b.rearrange(PAIRS_HIGH, d).intoArray(out, o + p * MR + 24);
+                a.rearrange(ZIP_PAIRS_LOW, c).intoArray(out, o + p * MR);
+                a.rearrange(ZIP_PAIRS_HIGH, c).intoArray(out, o + p * MR + 8);
+                b.rearrange(ZIP_PAIRS_LOW, d).intoArray(out, o + p * MR + 16);
+                b.rearrange(ZIP_PAIRS_HIGH, d).intoArray(out, o + p * MR + 24);
             }
         }
     }

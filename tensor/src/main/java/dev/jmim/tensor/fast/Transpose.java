@@ -28,8 +28,8 @@ final class Transpose {
     private static final VectorShuffle<Float> PAIRS_HIGH = VectorShuffle.fromValues(S8, 2, 10, 3, 11, 6, 14, 7, 15);
     private static final VectorShuffle<Float> QUADS_LOW = VectorShuffle.fromValues(S8, 0, 1, 8, 9, 4, 5, 12, 13);
     private static final VectorShuffle<Float> QUADS_HIGH = VectorShuffle.fromValues(S8, 2, 3, 10, 11, 6, 7, 14, 15);
-    private static final VectorShuffle<Float> HALVES_LOW = VectorShuffle.fromValues(S8, 0, 1, 2, 3, 8, 9, 10, 11);
-    private static final VectorShuffle<Float> HALVES_HIGH = VectorShuffle.fromValues(S8, 4, 5, 6, 7, 12, 13, 14, 15);
+    static final VectorShuffle<Float> HALVES_LOW = VectorShuffle.fromValues(S8, 0, 1, 2, 3, 8, 9, 10, 11);
+    static final VectorShuffle<Float> HALVES_HIGH = VectorShuffle.fromValues(S8, 4, 5, 6, 7, 12, 13, 14, 15);
 
     private Transpose() {}
 
