@@ -37,7 +37,9 @@ final class VectorMath {
     private static final float LOG2E = (float) (1 / Math.log(2));
     private static final float LN2_HI = 0x1.62e4p-1f; // 15 significant bits: n·LN2_HI is exact for |n| ≤ 2⁹
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(Lanes.S, -LN2_HI);
-    private static final float LN2_LO = (float) (Math.log(2) - 0x1.62e4p-1);
+    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(Lanes.S, (float) -(Math.log(2) - 0x1.62e4p-1));
+    private static final float EXP_LOWEST = -104f;
+    private static final float EXP_HIGHEST = 89f;
     private static final float ROUNDER = 0x1.8p23f; // x + 1.5·2²³ − 1.5·2²³ rounds x to an integer
     private static final float E_MINUS_0_625 = (float) Math.exp(-0.625);
     private static final float TWO_OVER_SQRT_PI = (float) (2.0 / Math.sqrt(Math.PI));
@@ -140,7 +142,9 @@ final class VectorMath {
      * subnormal and up to overflow come out right. Within 1 ulp of the exact value, measured.
      */
     static FloatVector exp(FloatVector x) {
-        return expSum(x, FloatVector.zero(Lanes.S));
+        FloatVector c = clampExponent(x);
+        FloatVector n = c.fma(LOG2E, ROUNDER).sub(ROUNDER);
+        return scaleByPowerOfTwo(expPolynomial(n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, c))), n);
     }
 
     /**
@@ -148,15 +152,40 @@ final class VectorMath {
      * remainder, so a's digits survive; one polynomial serves both.
      */
     static FloatVector expSum(FloatVector a, FloatVector b) {
-        FloatVector c = a.max(-104f).min(89f); // e⁻¹⁰⁴ < 2⁻¹⁴⁹ and e⁸⁹ > 2¹²⁸; NaN passes through
+        FloatVector c = clampExponent(a);
         FloatVector n = c.add(b).fma(LOG2E, ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(NEG_LN2_HI, c).add(n.mul(-LN2_LO)).add(b);
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, c)).add(b);
+        return scaleByPowerOfTwo(expPolynomial(r), n);
+    }
+
+    /**
+     * x held to [−104, 89] (e⁻¹⁰⁴ < 2⁻¹⁴⁹ and e⁸⁹ > 2¹²⁸) by compare and blend, NaN passing
+     * through: two instructions a side, where max/min's Java semantics (NaN, ±0) cost five.
+     */
+    private static FloatVector clampExponent(FloatVector x) {
+        FloatVector low = x.blend(EXP_LOWEST, x.lt(EXP_LOWEST));
+        return low.blend(EXP_HIGHEST, low.compare(VectorOperators.GT, EXP_HIGHEST));
+    }
+
+    /** eʳ for |r| ≤ ln2/2 (a little beyond with expSum's b): Taylor to degree 7, Estrin's scheme. */
+    private static FloatVector expPolynomial(FloatVector r) {
         FloatVector r2 = r.mul(r);
         FloatVector p01 = r.add(1f);
         FloatVector p23 = r.fma(1f / 6, 0.5f);
         FloatVector p45 = r.fma(1f / 120, 1f / 24);
         FloatVector p67 = r.fma(1f / 5040, 1f / 720);
-        FloatVector p = p67.fma(r2, p45).fma(r2.mul(r2), p23.fma(r2, p01));
+        return p67.fma(r2, p45).fma(r2.mul(r2), p23.fma(r2, p01));
+    }
+
+    /**
+     * p·2ⁿ for an integral n in [−150, 129], applied as two factors 2^⌊n/2⌋ and 2^(n − ⌊n/2⌋), each
+     * a normal float. n is converted with F2I, not read from the rounder's low bits: that needs
+     * FloatVector.reinterpretAsInts, whose fallback (before C2 compiles the caller) stores the vector
+     * into a heap byte[] segment, and once FloatVector's segment store has seen a heap segment every
+     * kernel compiled later tests each store's segment class inside its loop: GELU, which never
+     * calls this, ran 60% slower after exp (bench/NOTES.md, Vector API item 10).
+     */
+    private static FloatVector scaleByPowerOfTwo(FloatVector p, FloatVector n) {
         IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
         IntVector half = k.lanewise(VectorOperators.ASHR, 1);
         FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
