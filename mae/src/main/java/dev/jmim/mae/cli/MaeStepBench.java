@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code jmim bench mae-step}: images per second of full MAE training steps (forward, backward,
  * AdamW) on the CPU, for the config {@code bench/python/mae_step_torch.py} runs in PyTorch: 32 px,
  * patch 4, encoder 192 × 12 × 3 heads, decoder 128 × 2 × 4, norm-pix, batch 128 of standard-normal
- * images, mask ratio 0.75. Prints the median step and the peak resident set (VmHWM).
+ * images, mask ratio 0.75. Prints the warm-up's duration, the median timed step and the peak resident set
+ * (VmHWM).
  */
 @Command(
         name = "mae-step",
@@ -32,43 +33,65 @@ final class MaeStepBench implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "images per step (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "10", description = "timed steps, after 3 (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})")
     int steps;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "25",
+            description = "untimed steps first (default ${DEFAULT-VALUE}): on 2 cores the JIT compiles for"
+                    + " ~15 steps, and the first steps run 25-40% slower than the steady state")
+    int warmup;
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || steps < 1) {
-            throw new IllegalArgumentException("--batch and --steps must be at least 1");
+        if (batch < 1 || steps < 1 || warmup < 0) {
+            throw new IllegalArgumentException(
+                    "--batch and --steps must be at least 1 and --warmup at least 0; got batch=" + batch + " steps="
+                            + steps + " warmup=" + warmup);
         }
         MaeConfig config = new MaeConfig(32, 4, 3, 192, 12, 3, 128, 2, 4, 4.0, 1e-6, true);
         MaskedAutoencoder model = new MaskedAutoencoder(config, new Generator(0));
         AdamW optimizer = new AdamW(0.9, 0.95, 1e-8, ParamGroup.maeWeightDecay(model.namedParameters(), 0.05));
         Tensor images = Tensor.randn(new Generator(1), batch, 3, 32, 32);
-        double[] millis = new double[steps];
-        for (int s = -3; s < steps; s++) {
+        double[] millis = new double[warmup + steps];
+        for (int s = 0; s < millis.length; s++) {
             long started = System.nanoTime();
             try (Scope _ = Scope.open()) {
-                Tensor noise = RandomMasking.noise(new Generator(2, s + 3), batch, config.maskUnits());
+                Tensor noise = RandomMasking.noise(new Generator(2, s), batch, config.maskUnits());
                 Autograd.backward(model.forward(images, 0.75, noise).loss());
                 optimizer.step(1.5e-4 * batch / 256);
                 optimizer.zeroGrad();
             }
-            if (s >= 0) {
-                millis[s] = (System.nanoTime() - started) / 1e6;
-            }
+            millis[s] = (System.nanoTime() - started) / 1e6;
         }
-        Arrays.sort(millis);
-        double median = millis[steps / 2];
+        double median = median(Arrays.copyOfRange(millis, warmup, millis.length));
+        if (warmup >= 3) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "warm-up: %d steps in %.1f s; steps 2 and 3 took %.0f and %.0f ms%n",
+                    warmup,
+                    Arrays.stream(millis, 0, warmup).sum() / 1000,
+                    millis[1],
+                    millis[2]);
+        }
         System.out.printf(
                 Locale.ROOT,
-                "jmim, %d threads, batch %d: step %.0f ms, %.1f img/s (median of %d), peak RSS %s%n",
+                "jmim, %d threads, batch %d: step %.0f ms, %.1f img/s (median of %d after %d warm-up), peak RSS %s%n",
                 Backends.cpu().threads(),
                 batch,
                 median,
                 1000 * batch / median,
                 steps,
+                warmup,
                 peakRss());
         return 0;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** VmHWM from /proc/self/status, where there is one. */
