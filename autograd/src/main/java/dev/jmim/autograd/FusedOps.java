@@ -34,6 +34,30 @@ public final class FusedOps {
         return softmax(q.mul(scale).matmul(k.mT()), -1).matmul(v);
     }
 
+    /**
+     * {@link #attention} of q, k and v packed as a fused qkv projection yields them: qkv is
+     * [B, N, 3, H, Dh] (a reshape of the [B, N, 3·H·Dh] Linear output), the result [B, H, N, Dh].
+     * With the device's kernel the backward writes dq, dk and dv straight into one contiguous
+     * [B, N, 3, H, Dh] gradient; three separate views would each take a zero-filled gradient of the
+     * whole qkv, summed by two full-size adds and copied once more to undo the permute.
+     */
+    public static Tensor attention(Tensor qkv, double scale) {
+        if (qkv.dim() != 5 || qkv.size(2) != 3) {
+            throw new IllegalArgumentException("attention: packed qkv must be [B, N, 3, H, Dh], got " + qkv.describe());
+        }
+        Optional<FusedAttention> kernel =
+                Backends.forDevice(qkv.device()).fusedAttention().filter(f -> f.supports(qkv.size(4), qkv.dtype()));
+        if (kernel.isPresent()) {
+            return Autograd.apply(new PackedAttention(kernel.get(), scale), qkv);
+        }
+        return attention(packed(qkv, 0), packed(qkv, 1), packed(qkv, 2), scale);
+    }
+
+    /** q (which 0), k (1) or v (2) of a packed [B, N, 3, H, Dh] qkv, as a [B, H, N, Dh] view. */
+    private static Tensor packed(Tensor qkv, int which) {
+        return qkv.select(2, which).transpose(1, 2);
+    }
+
     /** layer_norm over the trailing normalizedShape; weight and bias may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         java.util.List<Tensor> inputs = new java.util.ArrayList<>(java.util.List.of(x));
@@ -76,6 +100,42 @@ public final class FusedOps {
                 forward(in);
             }
             return forward.backward(g);
+        }
+    }
+
+    /** {@link Attention} over a packed qkv, whose gradient it assembles in the qkv's own layout. */
+    private static final class PackedAttention implements FusedOp {
+        private final FusedAttention kernel;
+        private final double scale;
+        private FusedAttention.Forward forward;
+
+        PackedAttention(FusedAttention kernel, double scale) {
+            this.kernel = kernel;
+            this.scale = scale;
+        }
+
+        @Override
+        public String name() {
+            return "attention";
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            forward = kernel.forward(packed(in[0], 0), packed(in[0], 1), packed(in[0], 2), scale);
+            return forward.out();
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+            if (forward == null) {
+                forward(in);
+            }
+            Tensor[] qkvGrads = forward.backward(g);
+            Tensor grad = Tensor.forOutput(in[0].dtype(), in[0].device(), in[0].shape()); // all three cover it
+            for (int which = 0; which < 3; which++) {
+                packed(grad, which).copyFrom(qkvGrads[which]);
+            }
+            return new Tensor[] {grad};
         }
     }
 

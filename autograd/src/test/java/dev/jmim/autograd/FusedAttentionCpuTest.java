@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * differentiated by autograd) in F64: the output and the gradients of q, k and v, within 2e-5 of the
  * largest magnitude (float rounding over sums of up to N·Dh terms), for one row, rows that are not
  * whole vectors, and q, k, v as the strided views a ViT makes of its qkv projection. The kernel
- * gives the same bits on 1 and 2 threads, and FusedOps.attention uses it on the CPU.
+ * gives the same bits on 1 and 2 threads, and FusedOps.attention uses it on the CPU; given q, k and v
+ * packed as one [B, N, 3, H, Dh] tensor it gives the same bits, output and gradient, as given the views.
  */
 class FusedAttentionCpuTest {
 
@@ -69,6 +70,21 @@ class FusedAttentionCpuTest {
         Tensor[] grads = heads(Autograd.grad(leaf32), views);
         for (int i = 0; i < 3; i++) {
             compare(reference[i + 1], grads[i], names[i + 1] + " through FusedOps");
+        }
+        if (views) { // packed [B, N, 3, H, Dh]: the same kernel, its gradient assembled in place
+            Tensor packed = Autograd.requiresGrad(values.clone());
+            Tensor packedOut = FusedOps.attention(packed, scale);
+            Autograd.backward(packedOut, gradOut);
+            assertArrayEquals(out.toFloatArray(), packedOut.toFloatArray(), "packed attention's output");
+            assertArrayEquals(
+                    Autograd.grad(leaf32).toFloatArray(),
+                    Autograd.grad(packed).toFloatArray(),
+                    "packed attention's gradient");
+            Tensor packed64 = Autograd.requiresGrad(values.to(DType.F64)); // no F64 kernel: the composite
+            Tensor packedOut64 = FusedOps.attention(packed64, scale);
+            Autograd.backward(packedOut64, gradOut.to(DType.F64));
+            compare(reference[0], packedOut64.detach(), "packed F64 out");
+            compare(Autograd.grad(leaf), Autograd.grad(packed64), "packed F64 gradient");
         }
     }
 

@@ -29,11 +29,8 @@ public final class Attention extends Module {
         int n = x.size(1);
         int c = x.size(2);
         int headDim = c / heads;
-        Tensor qkvHeads = qkv.forward(x).reshape(b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4); // [3, B, H, N, Dh]
-        Tensor q = qkvHeads.select(0, 0);
-        Tensor k = qkvHeads.select(0, 1);
-        Tensor v = qkvHeads.select(0, 2);
-        Tensor attended = FusedOps.attention(q, k, v, Math.pow(headDim, -0.5)); // [B, H, N, Dh]
+        Tensor packed = qkv.forward(x).reshape(b, n, 3, heads, headDim);
+        Tensor attended = FusedOps.attention(packed, Math.pow(headDim, -0.5)); // [B, H, N, Dh]
         return proj.forward(attended.transpose(1, 2).reshape(b, n, c));
     }
 }
