@@ -38,8 +38,9 @@ public final class FusedOps {
      * {@link #attention} of q, k and v packed as a fused qkv projection yields them: qkv is
      * [B, N, 3, H, Dh] (a reshape of the [B, N, 3·H·Dh] Linear output), the result [B, H, N, Dh].
      * With the device's kernel the backward writes dq, dk and dv straight into one contiguous
-     * [B, N, 3, H, Dh] gradient; three separate views would each take a zero-filled gradient of the
-     * whole qkv, summed by two full-size adds and copied once more to undo the permute.
+     * [B, N, 3, H, Dh] gradient ({@link FusedAttention.Forward#backwardInto}); three separate views
+     * would each take a zero-filled gradient of the whole qkv, summed by two full-size adds and
+     * copied once more to undo the permute.
      */
     public static Tensor attention(Tensor qkv, double scale) {
         if (qkv.dim() != 5 || qkv.size(2) != 3) {
@@ -130,11 +131,8 @@ public final class FusedOps {
             if (forward == null) {
                 forward(in);
             }
-            Tensor[] qkvGrads = forward.backward(g);
             Tensor grad = Tensor.forOutput(in[0].dtype(), in[0].device(), in[0].shape()); // all three cover it
-            for (int which = 0; which < 3; which++) {
-                packed(grad, which).copyFrom(qkvGrads[which]);
-            }
+            forward.backwardInto(g, packed(grad, 0), packed(grad, 1), packed(grad, 2));
             return new Tensor[] {grad};
         }
     }

@@ -1,6 +1,7 @@
 package dev.jmim.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.tensor.Backends;
@@ -9,6 +10,7 @@ import dev.jmim.tensor.FusedAttention;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.fast.FastBackend;
 import dev.jmim.tensor.random.Generator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -86,6 +88,17 @@ class FusedAttentionCpuTest {
             compare(reference[0], packedOut64.detach(), "packed F64 out");
             compare(Autograd.grad(leaf), Autograd.grad(packed64), "packed F64 gradient");
         }
+    }
+
+    @Test
+    void gradientViewsOfTheWrongShapeAreRefused() {
+        Tensor q = Tensor.randn(new Generator(5), 1, 2, 3, 8);
+        FusedAttention.Forward forward =
+                new FastBackend(1).fusedAttention().orElseThrow().forward(q, q, q, 0.5);
+        Tensor wrong = Tensor.zeros(1, 2, 8, 3);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> forward.backwardInto(q, q.clone(), q.clone(), wrong));
+        assertTrue(e.getMessage().contains("[1, 2, 3, 8] with unit stride along Dh"), e.getMessage());
     }
 
     /** q, k, v [B, H, N, Dh] of a [3, B, H, N, Dh] tensor, or strided views of a [B, N, 3, H, Dh] one. */

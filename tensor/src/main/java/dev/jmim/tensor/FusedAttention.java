@@ -22,5 +22,17 @@ public interface FusedAttention {
 
         /** The gradients of q, k and v (contiguous), given the output's. */
         Tensor[] backward(Tensor gradOut);
+
+        /**
+         * The gradients of q, k and v written into dq, dk and dv, views of q's shape with unit stride
+         * along Dh (a packed qkv gradient, say). By default {@link #backward} and a copy into each;
+         * a kernel that can write strided rows overrides it.
+         */
+        default void backwardInto(Tensor gradOut, Tensor dq, Tensor dk, Tensor dv) {
+            Tensor[] grads = backward(gradOut);
+            dq.copyFrom(grads[0]);
+            dk.copyFrom(grads[1]);
+            dv.copyFrom(grads[2]);
+        }
     }
 }

@@ -70,12 +70,28 @@ final class FastAttention implements FusedAttention {
 
             @Override
             public Tensor[] backward(Tensor gradOut) {
-                Tensor grad = gradOut.contiguous();
                 Tensor[] grads = {
                     Tensor.forOutput(DType.F32, Device.CPU, shape),
                     Tensor.forOutput(DType.F32, Device.CPU, shape),
                     Tensor.forOutput(DType.F32, Device.CPU, shape)
                 };
+                backwardInto(gradOut, grads[0], grads[1], grads[2]);
+                return grads;
+            }
+
+            @Override
+            public void backwardInto(Tensor gradOut, Tensor dq, Tensor dk, Tensor dv) {
+                for (Tensor t : new Tensor[] {dq, dk, dv}) {
+                    if (!Arrays.equals(t.shape(), shape)
+                            || t.stride(3) != 1
+                            || t.dtype() != DType.F32
+                            || t.device() != Device.CPU) {
+                        throw new IllegalArgumentException("CPU attention writes its gradients into F32 CPU views of "
+                                + Arrays.toString(shape) + " with unit stride along Dh; got " + t.describe());
+                    }
+                }
+                Tensor grad = gradOut.contiguous();
+                Tensor[] grads = {dq, dk, dv};
                 run(
                         g,
                         (pair, scratch) -> backwardPair(g, pair, heads, lse, grad, grads, scratch),
@@ -87,7 +103,6 @@ final class FastAttention implements FusedAttention {
                         grads[0],
                         grads[1],
                         grads[2]);
-                return grads;
             }
         };
     }
