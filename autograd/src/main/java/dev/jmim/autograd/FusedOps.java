@@ -29,7 +29,7 @@ public final class FusedOps {
                 .fusedAttention()
                 .filter(f -> q.dim() == 4 && f.supports(q.size(3), q.dtype()));
         if (kernel.isPresent() && k.dtype() == q.dtype() && v.dtype() == q.dtype()) {
-            return Autograd.apply(new Attention(kernel.get(), scale), q, k, v);
+            return Autograd.apply(new Attention(kernel.get(), scale, false), q, k, v);
         }
         return softmax(q.mul(scale).matmul(k.mT()), -1).matmul(v);
     }
@@ -49,7 +49,7 @@ public final class FusedOps {
         Optional<FusedAttention> kernel =
                 Backends.forDevice(qkv.device()).fusedAttention().filter(f -> f.supports(qkv.size(4), qkv.dtype()));
         if (kernel.isPresent()) {
-            return Autograd.apply(new PackedAttention(kernel.get(), scale), qkv);
+            return Autograd.apply(new Attention(kernel.get(), scale, true), qkv);
         }
         return attention(packed(qkv, 0), packed(qkv, 1), packed(qkv, 2), scale);
     }
@@ -73,15 +73,20 @@ public final class FusedOps {
                 inputs.toArray(Tensor[]::new));
     }
 
-    /** The device kernel's forward, kept by each op instance for its backward. */
+    /**
+     * The device kernel's forward, kept by each op instance for its backward. Its inputs are q, k and
+     * v, or one packed [B, N, 3, H, Dh] qkv whose gradient it assembles in the qkv's own layout.
+     */
     private static final class Attention implements FusedOp {
         private final FusedAttention kernel;
         private final double scale;
+        private final boolean packedQkv;
         private FusedAttention.Forward forward;
 
-        Attention(FusedAttention kernel, double scale) {
+        Attention(FusedAttention kernel, double scale, boolean packedQkv) {
             this.kernel = kernel;
             this.scale = scale;
+            this.packedQkv = packedQkv;
         }
 
         @Override
@@ -91,7 +96,9 @@ public final class FusedOps {
 
         @Override
         public Tensor forward(Tensor... in) {
-            forward = kernel.forward(in[0], in[1], in[2], scale);
+            forward = packedQkv
+                    ? kernel.forward(packed(in[0], 0), packed(in[0], 1), packed(in[0], 2), scale)
+                    : kernel.forward(in[0], in[1], in[2], scale);
             return forward.out();
         }
 
@@ -100,36 +107,8 @@ public final class FusedOps {
             if (forward == null) {
                 forward(in);
             }
-            return forward.backward(g);
-        }
-    }
-
-    /** {@link Attention} over a packed qkv, whose gradient it assembles in the qkv's own layout. */
-    private static final class PackedAttention implements FusedOp {
-        private final FusedAttention kernel;
-        private final double scale;
-        private FusedAttention.Forward forward;
-
-        PackedAttention(FusedAttention kernel, double scale) {
-            this.kernel = kernel;
-            this.scale = scale;
-        }
-
-        @Override
-        public String name() {
-            return "attention";
-        }
-
-        @Override
-        public Tensor forward(Tensor... in) {
-            forward = kernel.forward(packed(in[0], 0), packed(in[0], 1), packed(in[0], 2), scale);
-            return forward.out();
-        }
-
-        @Override
-        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
-            if (forward == null) {
-                forward(in);
+            if (!packedQkv) {
+                return forward.backward(g);
             }
             Tensor grad = Tensor.forOutput(in[0].dtype(), in[0].device(), in[0].shape()); // all three cover it
             forward.backwardInto(g, packed(grad, 0), packed(grad, 1), packed(grad, 2));
