@@ -81,7 +81,8 @@ final class FastAttention implements FusedAttention {
 
             @Override
             public void backwardInto(Tensor gradOut, Tensor dq, Tensor dk, Tensor dv) {
-                for (Tensor t : new Tensor[] {dq, dk, dv}) {
+                Tensor[] grads = {dq, dk, dv};
+                for (Tensor t : grads) {
                     if (!Arrays.equals(t.shape(), shape)
                             || t.stride(3) != 1
                             || t.dtype() != DType.F32
@@ -91,7 +92,6 @@ final class FastAttention implements FusedAttention {
                     }
                 }
                 Tensor grad = gradOut.contiguous();
-                Tensor[] grads = {dq, dk, dv};
                 run(
                         g,
                         (pair, scratch) -> backwardPair(g, pair, heads, lse, grad, grads, scratch),
