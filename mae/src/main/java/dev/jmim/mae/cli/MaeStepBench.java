@@ -40,7 +40,7 @@ final class MaeStepBench implements Callable<Integer> {
             names = "--warmup",
             defaultValue = "25",
             description = "untimed steps first (default ${DEFAULT-VALUE}): on 2 cores the JIT compiles for"
-                    + " ~15 steps, and the first steps run 25-40% slower than the steady state")
+                    + " ~15 steps, and the first steps run 25-40%% slower than the steady state")
     int warmup;
 
     @Override
