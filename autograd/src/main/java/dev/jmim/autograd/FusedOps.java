@@ -6,10 +6,10 @@ import dev.jmim.tensor.Tensor;
 import java.util.Optional;
 
 /**
- * Softmax and layer_norm as fused ops: the forward is the tensor module's composite, the backward
- * one closed-form rule instead of the chain of primitive rules (fewer saved tensors, fewer passes).
- * Both are checked against finite differences and against the primitive-derived gradient. Attention
- * runs a device's own kernel ({@link FusedAttention}) where there is one.
+ * Softmax, layer_norm and linear as fused ops: the forward is the tensor module's composite, the
+ * backward one closed-form rule instead of the chain of primitive rules (fewer saved tensors, fewer
+ * passes). Each is checked against finite differences and against the primitive-derived gradient.
+ * Attention runs a device's own kernel ({@link FusedAttention}) where there is one.
  */
 public final class FusedOps {
     private FusedOps() {}
@@ -57,6 +57,52 @@ public final class FusedOps {
     /** q (which 0), k (1) or v (2) of a packed [B, N, 3, H, Dh] qkv, as a [B, H, N, Dh] view. */
     private static Tensor packed(Tensor qkv, int which) {
         return qkv.select(2, which).transpose(1, 2);
+    }
+
+    /**
+     * x·weightᵀ + bias (weight [out, in], bias [out] or null) as one node: the forward adds the bias
+     * as the GEMM stores ({@link Tensor#linear}); the backward computes the weight's gradient gᵀ·x in
+     * the weight's own [out, in] layout, not as (xᵀ·g)ᵀ copied back, and skips the gradient of an
+     * input that takes none (a first layer's x). Operands of mixed dtypes or devices take the
+     * composite path, whose promotions and checks are recorded as usual.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        boolean alike = weight.dtype() == x.dtype()
+                && weight.device().equals(x.device())
+                && (bias == null || bias.dtype() == x.dtype() && bias.device().equals(x.device()));
+        if (!alike) {
+            return x.linear(weight, bias);
+        }
+        return bias == null ? Autograd.apply(LINEAR, x, weight) : Autograd.apply(LINEAR, x, weight, bias);
+    }
+
+    private static final FusedOp LINEAR = new Linear();
+
+    /** y = x·Wᵀ + b: dx = g·W, dW = gᵀ·x over all leading rows, db = Σ g over them. */
+    private static final class Linear implements FusedOp {
+        @Override
+        public String name() {
+            return "linear";
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            return in[0].linear(in[1], in.length > 2 ? in[2] : null);
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+            Tensor x = in[0];
+            Tensor weight = in[1];
+            Tensor rows = g.reshape(-1, weight.size(0));
+            Tensor[] grads = new Tensor[in.length];
+            grads[0] = Tape.node(x) == null ? null : g.matmul(weight);
+            grads[1] = Tape.node(weight) == null ? null : rows.mT().matmul(x.reshape(-1, weight.size(1)));
+            if (in.length > 2 && Tape.node(in[2]) != null) {
+                grads[2] = rows.sum(0);
+            }
+            return grads;
+        }
     }
 
     /** layer_norm over the trailing normalizedShape; weight and bias may be null. */

@@ -125,6 +125,43 @@ class AutogradTest {
         }
     }
 
+    /**
+     * The fused linear's gradients equal the primitive chain's (x·Wᵀ + b), with and without x taking
+     * a gradient (a first layer's input takes none, and the fused backward then skips dx's GEMM).
+     */
+    @Test
+    void fusedLinearGradientsEqualThePrimitiveChains() {
+        Tensor x = Tensor.randn(new Generator(7), 2, 5, 6).to(DType.F64);
+        Tensor w = Tensor.randn(new Generator(8), 3, 6).to(DType.F64);
+        Tensor b = Tensor.randn(new Generator(9), 3).to(DType.F64);
+        Tensor weights = Tensor.randn(new Generator(10), 2, 5, 3).to(DType.F64);
+        for (boolean xTakesGrad : new boolean[] {true, false}) {
+            Tensor[] fused = linearGradients(true, xTakesGrad, x, w, b, weights);
+            Tensor[] chain = linearGradients(false, xTakesGrad, x, w, b, weights);
+            for (int i = 0; i < 3; i++) {
+                if (chain[i] == null) {
+                    assertNull(fused[i], "x takes no gradient");
+                    continue;
+                }
+                assertArrayEquals(chain[i].shape(), fused[i].shape(), "input " + i);
+                double[] expected = chain[i].toDoubleArray();
+                double[] actual = fused[i].toDoubleArray();
+                for (int j = 0; j < expected.length; j++) {
+                    assertEquals(expected[j], actual[j], 1e-12, "input " + i + " element " + j);
+                }
+            }
+        }
+    }
+
+    private static Tensor[] linearGradients(boolean fused, boolean xTakesGrad, Tensor... t) {
+        Tensor x = xTakesGrad ? Autograd.requiresGrad(t[0].clone()) : t[0];
+        Tensor w = Autograd.requiresGrad(t[1].clone());
+        Tensor b = Autograd.requiresGrad(t[2].clone());
+        Tensor y = fused ? FusedOps.linear(x, w, b) : x.matmul(w.mT()).add(b);
+        Autograd.backward(y.mul(t[3]).sum());
+        return new Tensor[] {xTakesGrad ? Autograd.grad(x) : null, Autograd.grad(w), Autograd.grad(b)};
+    }
+
     private static double[][] gradients(boolean primitives, Tensor... t) {
         Tensor x = Autograd.requiresGrad(t[0].clone());
         Tensor w = Autograd.requiresGrad(t[1].clone());

@@ -107,6 +107,9 @@ class PrimitiveGradCheckTest {
                         normal(3, 4),
                         normal(4),
                         normal(4)),
+                of("linear", x -> x[0].linear(x[1], x[2]), normal(2, 3, 4), normal(5, 4), normal(5)),
+                of("fused linear", x -> FusedOps.linear(x[0], x[1], x[2]), normal(2, 3, 4), normal(5, 4), normal(5)),
+                of("fused linear, no bias", x -> FusedOps.linear(x[0], x[1], null), normal(3, 4), normal(2, 4)),
                 of(
                         "fused layer_norm over 2 dims, no affine",
                         x -> FusedOps.layerNorm(x[0], new int[] {2, 3}, null, null, 1e-5),

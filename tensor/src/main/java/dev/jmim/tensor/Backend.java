@@ -84,6 +84,16 @@ public interface Backend {
     /** [..., M, K] @ [..., K, N] into [..., M, N]; the batch dims of a, b and out are equal. */
     void matmul(Tensor a, Tensor b, Tensor out);
 
+    /**
+     * out = a·b + bias for a [M, K], b [K, N] (any strides) and bias [N] contiguous on every row, all
+     * one float dtype: a Linear layer's forward. The default multiplies, then adds in place; a fused
+     * kernel adds the bias as it stores the product and must give the same bits.
+     */
+    default void addmm(Tensor bias, Tensor a, Tensor b, Tensor out) {
+        matmul(a, b, out);
+        binary(BinaryOp.ADD, out, bias.expand(out.shape()), out);
+    }
+
     /** out[i][j] = x[index[i][j]][j] for dim 0, and so on; out has index's shape. */
     void gather(Tensor x, int dim, Tensor index, Tensor out);
 

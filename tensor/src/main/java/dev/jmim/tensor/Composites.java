@@ -1,10 +1,11 @@
 package dev.jmim.tensor;
 
 /**
- * Ops built from primitives: mean, var, softmax, log_softmax, layer_norm, concat and stack. They
- * get gradients from their primitives. Where no graph is recorded, softmax, log_softmax and
- * layer_norm run the backend's fused kernel instead (one pass over memory instead of five to
- * eight: bench/NOTES.md); the composite stays their definition and their tests' reference.
+ * Ops built from primitives: mean, var, softmax, log_softmax, layer_norm, linear, concat and stack.
+ * They get gradients from their primitives. Where no graph is recorded, softmax, log_softmax,
+ * layer_norm and linear run the backend's fused kernel instead (one pass over memory instead of
+ * five to eight, or the bias added as the GEMM stores: bench/NOTES.md); the composite stays their
+ * definition and their tests' reference.
  */
 final class Composites {
 
@@ -36,6 +37,31 @@ final class Composites {
         }
         Tensor shifted = x.sub(x.max(new int[] {dim}, true));
         return shifted.sub(shifted.exp().sum(new int[] {dim}, true).log());
+    }
+
+    /** x·weightᵀ + bias over x's last dim: weight [out, in], bias [out] or null (PyTorch's F.linear). */
+    static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (x.dim() == 0
+                || weight.dim() != 2
+                || weight.size(1) != x.size(-1)
+                || (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0)))) {
+            throw new IllegalArgumentException("linear: input " + x.describe() + ", weight " + weight.describe()
+                    + (bias == null ? "" : ", bias " + bias.describe())
+                    + ": the weight must be [out, in] with in = " + (x.dim() == 0 ? "the input's last dim" : x.size(-1))
+                    + " (the input's last dim), and the bias [out]");
+        }
+        boolean fusable = bias != null
+                && x.dtype().isFloating()
+                && weight.dtype() == x.dtype()
+                && bias.dtype() == x.dtype()
+                && weight.device().equals(x.device())
+                && bias.device().equals(x.device())
+                && !Ops.wouldRecord(x, weight, bias);
+        if (fusable) {
+            return Ops.fusedLinear(x, weight, bias);
+        }
+        Tensor y = x.matmul(weight.mT());
+        return bias == null ? y : y.add(bias);
     }
 
     /**

@@ -250,6 +250,19 @@ final class Ops {
         return d == last ? out : out.transpose(d, last);
     }
 
+    /** x·weightᵀ + bias, x's leading dims folded into the GEMM's rows, by the backend's addmm (unrecorded). */
+    static Tensor fusedLinear(Tensor x, Tensor weight, Tensor bias) {
+        live("linear", x, weight, bias);
+        int in = weight.size(1);
+        int outFeatures = weight.size(0);
+        Tensor rows = x.reshape(-1, in);
+        Tensor out = Tensor.forOutput(x.dtype(), x.device(), rows.size(0), outFeatures);
+        backend(x).addmm(bias.contiguous(), rows, weight.mT(), out);
+        int[] shape = x.shape();
+        shape[shape.length - 1] = outFeatures;
+        return out.view(shape);
+    }
+
     /** layer_norm over the trailing n elements by the backend's fused kernel (unrecorded, as above). */
     static Tensor fusedLayerNorm(Tensor x, int n, Tensor weight, Tensor bias, double eps) {
         live("layer_norm", x);

@@ -843,6 +843,15 @@ public final class Tensor {
         return Composites.logSoftmax(this, dim);
     }
 
+    /**
+     * this·weightᵀ + bias over the last dim (PyTorch's F.linear): weight [out, in], bias [out] or
+     * null; the result is [..., out]. Unrecorded, with a bias, it is one GEMM that adds the bias as
+     * it stores ({@link Backend#addmm}).
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return Composites.linear(this, weight, bias);
+    }
+
     /** layer_norm over the trailing normalizedShape; weight and bias may be null. */
     public Tensor layerNorm(int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         return Composites.layerNorm(this, normalizedShape, weight, bias, eps);

@@ -1,6 +1,7 @@
 package dev.jmim.tensor;
 
 import static dev.jmim.tensor.TensorAssert.assertValues;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,22 @@ class CompositesTest {
         assertTrue(Double.isNaN(y.toDoubleArray()[4]), "zero variance with eps 0 divides by zero");
         var e = assertThrows(IllegalArgumentException.class, () -> x.layerNorm(new int[] {3}, null, null, 1e-6));
         assertTrue(e.getMessage().contains("[2,2,2]"), e.getMessage());
+    }
+
+    @Test
+    void linearIsTheProductWithTheTransposedWeightPlusTheBias() {
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 1, 2, 3).to(DType.F32);
+        Tensor w = Tensor.of(new double[] {1, 0, -1, 2, 1, 0}, 2, 3).to(DType.F32);
+        Tensor b = Tensor.of(new double[] {10, 20}, 2).to(DType.F32);
+        Tensor y = x.linear(w, b); // unrecorded, F32: the backend's addmm
+        assertArrayEquals(new int[] {1, 2, 2}, y.shape());
+        assertValues(new double[] {1 - 3 + 10, 2 + 2 + 20, 4 - 6 + 10, 8 + 5 + 20}, y, 0);
+        assertValues(new double[] {-2, 4, -2, 13}, x.linear(w, null), 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> x.linear(w.mT(), b));
+        assertEquals(
+                "linear: input [1,2,3] F32 on cpu, weight [3,2] F32 on cpu, bias [2] F32 on cpu: the weight must be"
+                        + " [out, in] with in = 3 (the input's last dim), and the bias [out]",
+                e.getMessage());
     }
 
     @Test

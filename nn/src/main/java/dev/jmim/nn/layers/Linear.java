@@ -1,5 +1,6 @@
 package dev.jmim.nn.layers;
 
+import dev.jmim.autograd.FusedOps;
 import dev.jmim.nn.Init;
 import dev.jmim.nn.Module;
 import dev.jmim.nn.Parameter;
@@ -23,8 +24,7 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        Tensor y = x.matmul(weight.value().mT());
-        return bias == null ? y : y.add(bias.value());
+        return FusedOps.linear(x, weight.value(), bias == null ? null : bias.value());
     }
 
     public Parameter weight() {

@@ -126,9 +126,18 @@ public final class FastBackend extends NaiveBackend {
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
         if (out.dtype() == DType.F32) {
-            holding(() -> BatchedMatmul.run(a, b, out, parallel), a, b, out);
+            holding(() -> BatchedMatmul.run(a, b, null, out, parallel), a, b, out);
         } else {
             super.matmul(a, b, out);
+        }
+    }
+
+    @Override
+    public void addmm(Tensor bias, Tensor a, Tensor b, Tensor out) {
+        if (out.dtype() == DType.F32) {
+            holding(() -> BatchedMatmul.run(a, b, bias, out, parallel), bias, a, b, out);
+        } else {
+            super.addmm(bias, a, b, out);
         }
     }
 

@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * pair of panels. (4×16 keeps 8 accumulators + 2 B vectors + 1 broadcast in registers; a 6×16
  * kernel measured 2.3× slower on JDK 25 because C2 spills its 12 accumulators: bench/NOTES.md.) A and B are read through arbitrary element strides, so transposed operands cost
  * nothing extra; C is dense with row stride ldc. Every element of C is summed in the same order
- * whatever the thread count, so results are identical run to run and across thread counts.
+ * whatever the thread count, so results are identical run to run and across thread counts. A bias
+ * row, where given, is added as each tile of C is stored for the last time (after the product, so
+ * the bits equal a separate add), which saves a pass over C.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -40,15 +42,32 @@ public final class Gemm {
     /** A view of a matrix in a segment: element (i, j) at byte offset + 4·(i·rowStride + j·colStride). */
     public record Matrix(MemorySegment segment, long offset, long rowStride, long colStride) {}
 
-    /** C[m×n] = A[m×k]·B[k×n], rows of C split across the threads of {@code parallel}. */
+    /**
+     * C[m×n] = A[m×k]·B[k×n] (+ bias, n dense floats from byte 0 of {@code bias}, on every row, where
+     * bias is not null), rows of C split across the threads of {@code parallel}.
+     */
     public static void multiply(
-            int m, int n, int k, Matrix a, Matrix b, MemorySegment c, long cOffset, long ldc, Parallel parallel) {
+            int m,
+            int n,
+            int k,
+            Matrix a,
+            Matrix b,
+            MemorySegment bias,
+            MemorySegment c,
+            long cOffset,
+            long ldc,
+            Parallel parallel) {
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
             for (int i = 0; i < m; i++) {
-                c.asSlice((cOffset + i * ldc) * 4, n * 4L).fill((byte) 0);
+                MemorySegment row = c.asSlice((cOffset + i * ldc) * 4, n * 4L);
+                if (bias == null) {
+                    row.fill((byte) 0);
+                } else {
+                    row.copyFrom(bias.asSlice(0, n * 4L));
+                }
             }
             return;
         }
@@ -57,7 +76,7 @@ public final class Gemm {
             int rowStart = (int) Parallel.split(m, parts, part, MR);
             int rowEnd = (int) Parallel.split(m, parts, part + 1, MR);
             if (rowEnd > rowStart) {
-                multiplyRows(rowStart, rowEnd, n, k, a, b, c, cOffset, ldc);
+                multiplyRows(rowStart, rowEnd, n, k, a, b, bias, c, cOffset, ldc);
             }
         });
     }
@@ -72,7 +91,16 @@ public final class Gemm {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private static void multiplyRows(
-            int rowStart, int rowEnd, int n, int k, Matrix a, Matrix b, MemorySegment c, long cOffset, long ldc) {
+            int rowStart,
+            int rowEnd,
+            int n,
+            int k,
+            Matrix a,
+            Matrix b,
+            MemorySegment bias,
+            MemorySegment c,
+            long cOffset,
+            long ldc) {
         Workspace w = WORKSPACE.get();
         float[] packedA = w.packedA;
         float[] packedB = w.packedB;
@@ -83,6 +111,7 @@ public final class Gemm {
                 int kc = Math.min(KC, k - pc);
                 packB(b, pc, kc, jc, nc, packedB);
                 boolean accumulate = pc > 0;
+                MemorySegment lastBias = pc + kc == k ? bias : null;
                 for (int ic = rowStart; ic < rowEnd; ic += MC) {
                     int mc = Math.min(MC, rowEnd - ic);
                     packA(a, ic, mc, pc, kc, packedA);
@@ -91,7 +120,12 @@ public final class Gemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             kernel(packedA, ir * kc, packedB, jr * kc, kc, tile);
-                            storeTile(tile, c, cOffset + (long) (ic + ir) * ldc + jc + jr, ldc, mr, nr, accumulate);
+                            long cAt = cOffset + (long) (ic + ir) * ldc + jc + jr;
+                            if (lastBias == null) {
+                                storeTile(tile, c, cAt, ldc, mr, nr, accumulate);
+                            } else {
+                                storeTileWithBias(tile, c, cAt, ldc, mr, nr, accumulate, lastBias, jc + jr);
+                            }
                         }
                     }
                 }
@@ -336,6 +370,60 @@ public final class Gemm {
             }
         } else {
             edgeTile(tile, c, cAt, ldc, mr, nr, accumulate);
+        }
+    }
+
+    /** As {@link #storeTile}, then + bias[j0 + j] on column j: (product) + bias, as a separate add rounds. */
+    private static void storeTileWithBias(
+            float[] tile,
+            MemorySegment c,
+            long cAt,
+            long ldc,
+            int mr,
+            int nr,
+            boolean accumulate,
+            MemorySegment bias,
+            int j0) {
+        if (mr == MR && nr == NR) {
+            if (accumulate) {
+                addTileWithBias(tile, c, cAt, ldc, bias, j0 * 4L);
+            } else {
+                putTileWithBias(tile, c, cAt, ldc, bias, j0 * 4L);
+            }
+        } else {
+            edgeTile(tile, c, cAt, ldc, mr, nr, accumulate);
+            for (int i = 0; i < mr; i++) {
+                for (int j = 0; j < nr; j++) {
+                    long at = (cAt + i * ldc + j) * 4;
+                    c.set(F, at, c.get(F, at) + bias.get(F, (j0 + j) * 4L));
+                }
+            }
+        }
+    }
+
+    private static void putTileWithBias(float[] tile, MemorySegment c, long cAt, long ldc, MemorySegment bias, long b) {
+        FloatVector bias0 = FloatVector.fromMemorySegment(S, bias, b, ORDER);
+        FloatVector bias1 = FloatVector.fromMemorySegment(S, bias, b + 32, ORDER);
+        for (int i = 0; i < MR; i++) {
+            long bytes = (cAt + i * ldc) * 4;
+            FloatVector.fromArray(S, tile, i * NR).add(bias0).intoMemorySegment(c, bytes, ORDER);
+            FloatVector.fromArray(S, tile, i * NR + 8).add(bias1).intoMemorySegment(c, bytes + 32, ORDER);
+        }
+    }
+
+    private static void addTileWithBias(float[] tile, MemorySegment c, long cAt, long ldc, MemorySegment bias, long b) {
+        FloatVector bias0 = FloatVector.fromMemorySegment(S, bias, b, ORDER);
+        FloatVector bias1 = FloatVector.fromMemorySegment(S, bias, b + 32, ORDER);
+        for (int i = 0; i < MR; i++) {
+            long bytes = (cAt + i * ldc) * 4;
+            FloatVector.fromArray(S, tile, i * NR)
+                    .add(FloatVector.fromMemorySegment(S, c, bytes, ORDER))
+                    .add(bias0)
+                    .intoMemorySegment(c, bytes, ORDER);
+            FloatVector.fromArray(S, tile, i * NR + 8)
+                    .add(FloatVector.fromMemorySegment(S, c, bytes + 32, ORDER))
+                    .add(bias1)
+                    .intoMemorySegment(c, bytes + 32, ORDER);
         }
     }
 

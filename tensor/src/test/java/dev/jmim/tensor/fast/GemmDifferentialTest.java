@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.naive.NaiveBackend;
 import dev.jmim.tensor.random.Generator;
@@ -73,6 +74,35 @@ class GemmDifferentialTest {
                             + Arrays.toString(Arrays.copyOf(f1, Math.min(8, f1.length))));
                 }
             }
+        });
+    }
+
+    /**
+     * addmm adds the bias as the GEMM stores its last K block: the bits must equal the product
+     * followed by a separate add (the SPI default, and what the naive backend does), on both thread
+     * counts, on the same generated problems (batch dims dropped: addmm is a 2-D product).
+     */
+    @Test
+    void addmmEqualsTheProductThenTheBiasBitForBit() {
+        qt().withFixedSeed(8L).withExamples(100).forAll(problems()).checkAssert(p -> {
+            Generator g = new Generator(p.hashCode());
+            Tensor a = operand(g, p.m(), p.k(), p.transposeA(), 0, false);
+            Tensor b = operand(g, p.k(), p.n(), p.transposeB(), 0, false);
+            Tensor bias = Tensor.randn(g, p.n());
+            Tensor separate = Tensor.zeros(p.m(), p.n());
+            TWO_THREADS.matmul(a, b, separate);
+            separate = separate.add(bias);
+            Tensor reference = Tensor.zeros(p.m(), p.n());
+            REFERENCE.addmm(bias, a, b, reference);
+            for (FastBackend fast : new FastBackend[] {ONE_THREAD, TWO_THREADS}) {
+                Tensor fused = Tensor.full(Float.NaN, DType.F32, p.m(), p.n()); // every element must be written
+                fast.addmm(bias, a, b, fused);
+                assertArrayEquals(
+                        separate.toFloatArray(), fused.toFloatArray(), p + " on " + fast.threads() + " threads");
+            }
+            Tensor exact = Tensor.zeros(p.m(), p.n());
+            REFERENCE.matmul(a, b, exact);
+            assertArrayEquals(exact.add(bias).toFloatArray(), reference.toFloatArray(), "naive addmm " + p);
         });
     }
 
