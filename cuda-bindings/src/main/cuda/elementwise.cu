@@ -1,5 +1,5 @@
 // Elementwise kernels over strided views of one shape (the front end has broadcast them): unary and
-// binary F32 arithmetic, comparisons into BOOL, where, casts between every dtype, and fill.
+// binary F32 arithmetic (GELU's backward among it), comparisons into BOOL, where, casts between every dtype, and fill.
 #include "jmim.cuh"
 
 __device__ __forceinline__ float unary_value(int op, float v) {
@@ -31,7 +31,8 @@ __device__ __forceinline__ float binary_value(int op, float x, float y) {
         case DIV: return x / y;
         case POW: return y != y ? y : powf(x, y);  // Java: pow(x, NaN) is NaN, even for x = 1
         case MAXIMUM: return java_max(x, y);
-        default: return java_min(x, y);
+        case MINIMUM: return java_min(x, y);
+        default: return y * unary_value(GELU_DERIVATIVE, x);  // GELU_BACKWARD: gradient · gelu'(input)
     }
 }
 

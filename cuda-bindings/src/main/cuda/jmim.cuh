@@ -158,5 +158,5 @@ __device__ __forceinline__ double java_min(double a, double b) {
 // Op codes: the declaration order of dev.jmim.tensor.UnaryOp, BinaryOp and ReduceOp (a test reads
 // these three enums and compares them with the Java ones).
 enum Unary { NEG, EXP, LOG, SQRT, RSQRT, RECIPROCAL, TANH, SIGMOID, ERF, ABS, SIN, COS, GELU, GELU_DERIVATIVE };
-enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE };
+enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GELU_BACKWARD, EQ, NE, LT, LE, GT, GE };
 enum Reduce { SUM, MAX, MIN };

@@ -68,13 +68,8 @@ final class GradientRules {
             case TANH -> g.mul(out.mul(out).neg().add(1)); // 1 - tanh²
             case SIGMOID -> g.mul(out.mul(out.neg().add(1))); // σ(1 - σ)
             case ERF -> g.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)); // 2/√π·e^(-x²)
-            case GELU -> g.mul(x.geluDerivative()); // (x·Φ(x))' = Φ(x) + x·φ(x)
-            case GELU_DERIVATIVE -> // (Φ + x·φ)' = φ·(2 − x²)
-                g.mul(x.mul(x)
-                        .mul(-0.5)
-                        .exp()
-                        .mul(INV_SQRT_2PI)
-                        .mul(x.mul(x).neg().add(2)));
+            case GELU -> x.geluBackward(g); // (x·Φ(x))' = Φ(x) + x·φ(x), times g in the same pass
+            case GELU_DERIVATIVE -> g.mul(geluSecondDerivative(x));
             case ABS -> g.mul(x.gt(0).to(x.dtype()).sub(x.lt(0).to(x.dtype()))); // sign(x), 0 at 0
             case SIN -> g.mul(x.cos());
             case COS -> g.mul(x.sin()).neg();
@@ -97,8 +92,15 @@ final class GradientRules {
             // ties split the gradient evenly, as PyTorch does
             case MAXIMUM -> new Tensor[] {g.mul(share(a.gt(b), a.eq(b), g)), g.mul(share(b.gt(a), a.eq(b), g))};
             case MINIMUM -> new Tensor[] {g.mul(share(a.lt(b), a.eq(b), g)), g.mul(share(b.lt(a), a.eq(b), g))};
+            // b·gelu′(a): d/da = b·gelu″(a), d/db = gelu′(a)
+            case GELU_BACKWARD -> new Tensor[] {g.mul(b).mul(geluSecondDerivative(a)), a.geluBackward(g)};
             case EQ, NE, LT, LE, GT, GE -> new Tensor[] {null, null};
         };
+    }
+
+    /** gelu″(x) = (Φ + x·φ)′ = φ·(2 − x²). */
+    private static Tensor geluSecondDerivative(Tensor x) {
+        return x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(x.mul(x).neg().add(2));
     }
 
     /** 1 where this operand wins, ½ on ties, 0 where it loses, in the gradient's dtype. */

@@ -100,6 +100,7 @@ class PrimitiveGradCheckTest {
                         normal(4)),
                 of("gelu", x -> x[0].gelu(), normal(2, 5)),
                 of("gelu derivative", x -> x[0].geluDerivative(), normal(2, 5)),
+                of("gelu backward, gradient broadcast", x -> x[0].geluBackward(x[1]), normal(2, 5), normal(5)),
                 of("fused softmax", x -> FusedOps.softmax(x[0], 1), normal(3, 4)),
                 of(
                         "fused layer_norm, affine",

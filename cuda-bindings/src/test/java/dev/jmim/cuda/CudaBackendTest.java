@@ -414,6 +414,7 @@ class CudaBackendTest {
             case POW -> a.pow(b);
             case MAXIMUM -> a.maximum(b);
             case MINIMUM -> a.minimum(b);
+            case GELU_BACKWARD -> a.geluBackward(b);
             case EQ -> a.eq(b);
             case NE -> a.ne(b);
             case LT -> a.lt(b);

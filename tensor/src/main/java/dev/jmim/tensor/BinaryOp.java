@@ -9,6 +9,11 @@ public enum BinaryOp {
     POW,
     MAXIMUM,
     MINIMUM,
+    /**
+     * GELU's backward: b·gelu′(a) for a the GELU's input and b the gradient of its output, in one pass
+     * where the chain gelu′(a), then the product, takes two and a temporary.
+     */
+    GELU_BACKWARD,
     EQ,
     NE,
     LT,

@@ -51,7 +51,7 @@ final class Ops {
         sameDevice(name, a, b);
         int[] shape = Shapes.broadcast(name, a.shapeView(), b.shapeView());
         DType compute = DType.promote(a.dtype(), b.dtype());
-        if (op == BinaryOp.DIV && !compute.isFloating()) {
+        if ((op == BinaryOp.DIV || op == BinaryOp.GELU_BACKWARD) && !compute.isFloating()) {
             compute = DType.F32;
         }
         Tensor left = cast(a, compute).expand(shape);

@@ -871,6 +871,14 @@ public final class Tensor {
         return Ops.unary(UnaryOp.GELU, this);
     }
 
+    /**
+     * GELU's backward in one pass: gradOut·gelu′(this), this being the GELU's input; broadcasts as
+     * {@link #mul} does. The same as {@code gradOut.mul(geluDerivative())} to within 2 ulps.
+     */
+    public Tensor geluBackward(Tensor gradOut) {
+        return Ops.binary(BinaryOp.GELU_BACKWARD, this, gradOut);
+    }
+
     /** d gelu(x)/dx = Φ(x) + x·φ(x), elementwise (GELU's gradient rule uses it; differentiable itself). */
     public Tensor geluDerivative() {
         return Ops.unary(UnaryOp.GELU_DERIVATIVE, this);

@@ -158,8 +158,24 @@ final class Elementwise {
         // POW stays out of the dense loop: its per-lane StrictMath call made C2 box the loop's vectors
         // for every op (bench/NOTES.md). Dense: out and at least one input contiguous, the other
         // contiguous or one value.
-        boolean dense =
-                !op.isComparison() && op != BinaryOp.POW && so == 1 && (sa | 1) == 1 && (sb | 1) == 1 && (sa | sb) == 1;
+        if (op == BinaryOp.GELU_BACKWARD && sa == 1 && sb == 1 && so == 1) {
+            // its own loop, as each polynomial unary has (see unary); the tail through the general path
+            loop.run(parallel, (at, count) -> {
+                int full = count - count % L;
+                VectorMath.geluBackwardRow(as, at[0] * 4, bs, at[1] * 4, os, at[2] * 4, full);
+                if (full < count) {
+                    binaryStrided(op, as, at[0] + full, 1, bs, at[1] + full, 1, os, at[2] + full, 1, count - full);
+                }
+            });
+            return;
+        }
+        boolean dense = !op.isComparison()
+                && op != BinaryOp.POW
+                && op != BinaryOp.GELU_BACKWARD
+                && so == 1
+                && (sa | 1) == 1
+                && (sb | 1) == 1
+                && (sa | sb) == 1;
         if (!dense) {
             loop.run(parallel, (at, count) -> binaryStrided(op, as, at[0], sa, bs, at[1], sb, os, at[2], so, count));
             return;
@@ -274,7 +290,8 @@ final class Elementwise {
             case DIV -> x.div(y);
             case MAXIMUM -> x.max(y);
             case MINIMUM -> x.min(y);
-            case POW, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " has no dense vector loop");
+            case POW, GELU_BACKWARD, EQ, NE, LT, LE, GT, GE ->
+                throw new IllegalArgumentException(op + " has no dense vector loop here");
         };
     }
 
@@ -287,13 +304,15 @@ final class Elementwise {
             case DIV -> x / y;
             case MAXIMUM -> Math.max(x, y);
             case MINIMUM -> Math.min(x, y);
-            case POW, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " has no dense loop");
+            case POW, GELU_BACKWARD, EQ, NE, LT, LE, GT, GE ->
+                throw new IllegalArgumentException(op + " has no dense loop here");
         };
     }
 
     static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
         return switch (op) {
             case POW -> strictPow(x, y);
+            case GELU_BACKWARD -> VectorMath.geluDerivative(x).mul(y);
             case EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op + " writes BOOL");
             default -> arithmetic(op, x, y);
         };

@@ -308,6 +308,17 @@ final class VectorMath {
         }
     }
 
+    /** out = g·gelu′(x) over count floats (a multiple of L) at byte offsets x0, g0 and o0. */
+    static void geluBackwardRow(
+            MemorySegment xs, long x0, MemorySegment gs, long g0, MemorySegment os, long o0, int count) {
+        for (int e = 0; e < count; e += Lanes.L) {
+            long i = e * 4L;
+            geluDerivative(FloatVector.fromMemorySegment(Lanes.S, xs, x0 + i, Lanes.ORDER))
+                    .mul(FloatVector.fromMemorySegment(Lanes.S, gs, g0 + i, Lanes.ORDER))
+                    .intoMemorySegment(os, o0 + i, Lanes.ORDER);
+        }
+    }
+
     /** out = erf(x) over count floats (a multiple of L) at byte offsets x0 and o0. */
     static void erfRow(MemorySegment xs, long x0, MemorySegment os, long o0, int count) {
         MemorySegment scratch = SCRATCH.get();

@@ -164,6 +164,7 @@ public class NaiveBackend implements Backend {
             case POW -> Math.pow(x, y);
             case MAXIMUM -> Math.max(x, y);
             case MINIMUM -> Math.min(x, y);
+            case GELU_BACKWARD -> y * apply(UnaryOp.GELU_DERIVATIVE, x);
             case EQ -> x == y ? 1 : 0;
             case NE -> x != y ? 1 : 0;
             case LT -> x < y ? 1 : 0;
@@ -182,6 +183,8 @@ public class NaiveBackend implements Backend {
             case POW -> (long) Math.pow(x, y);
             case MAXIMUM -> Math.max(x, y);
             case MINIMUM -> Math.min(x, y);
+            case GELU_BACKWARD ->
+                throw new IllegalStateException("integer GELU_BACKWARD reaches a backend only as float");
             case EQ -> x == y ? 1 : 0;
             case NE -> x != y ? 1 : 0;
             case LT -> x < y ? 1 : 0;
