@@ -62,6 +62,17 @@ class FusedAttentionCpuTest {
             compare(reference[i], outs[0][i], names[i]);
         }
 
+        // the output is stored as [B, N, H, Dh], so merging the heads is a view, and a gradient in that
+        // layout (what the merge's backward hands back) is read in place, with the same bits
+        FusedAttention.Forward forward =
+                new FastBackend(2).fusedAttention().orElseThrow().forward(views32[0], views32[1], views32[2], scale);
+        assertTrue(forward.out().transpose(1, 2).isContiguous(), "the heads' merge must be a view");
+        Tensor[] fromRows =
+                forward.backward(gradOut.transpose(1, 2).contiguous().transpose(1, 2));
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(outs[1][i + 1].toFloatArray(), fromRows[i].toFloatArray(), names[i + 1] + " from rows");
+        }
+
         // and through FusedOps, as a model calls it: one graph node, same gradients
         assertTrue(Backends.cpu().fusedAttention().isPresent(), "the CPU backend offers its attention kernel");
         Tensor leaf32 = Autograd.requiresGrad(values.clone());

@@ -12,7 +12,8 @@ public interface FusedAttention {
 
     /**
      * The attention of q, k and v [B, H, N, Dh] (one dtype, on this backend's device, any strides with
-     * unit stride along Dh), contiguous [B, H, N, Dh].
+     * unit stride along Dh), as [B, H, N, Dh] with unit stride along Dh: contiguous, or a transposed
+     * view of a contiguous [B, N, H, Dh], the layout the heads' merge into [B, N, H·Dh] reads as a view.
      */
     Forward forward(Tensor q, Tensor k, Tensor v, double scale);
 
@@ -20,7 +21,10 @@ public interface FusedAttention {
     interface Forward {
         Tensor out();
 
-        /** The gradients of q, k and v (contiguous), given the output's. */
+        /**
+         * The gradients of q, k and v (contiguous), given the output's (any strides with unit stride
+         * along Dh, or a kernel may copy it).
+         */
         Tensor[] backward(Tensor gradOut);
 
         /**

@@ -51,7 +51,10 @@ final class FastAttention implements FusedAttention {
             }
         }
         Tensor[] heads = {unitLast(q), unitLast(k), unitLast(v)};
-        Tensor out = Tensor.forOutput(DType.F32, Device.CPU, shape);
+        // rows stored in [B, N, H, Dh] order: merging the heads back into [B, N, H·Dh], as every caller
+        // does next, is then a view instead of a strided copy, and so is its gradient on the way back
+        Tensor out = Tensor.forOutput(DType.F32, Device.CPU, shape[0], shape[2], shape[1], shape[3])
+                .transpose(1, 2);
         Tensor lse = Tensor.forOutput(DType.F32, Device.CPU, shape[0], shape[1], shape[2]);
         Geometry g = new Geometry(shape, (float) scale);
         run(
@@ -91,7 +94,7 @@ final class FastAttention implements FusedAttention {
                                 + Arrays.toString(shape) + " with unit stride along Dh; got " + t.describe());
                     }
                 }
-                Tensor grad = gradOut.contiguous();
+                Tensor grad = unitLast(gradOut);
                 run(
                         g,
                         (pair, scratch) -> backwardPair(g, pair, heads, lse, grad, grads, scratch),
