@@ -202,24 +202,18 @@ public final class FusedOps {
             for (int s : normalizedShape) {
                 n *= s;
             }
-            int[] leadDims = java.util.stream.IntStream.range(0, x.dim() - normalizedShape.length)
-                    .toArray();
-            // over rows of the n normalised elements: dx and x̂ in one fused pass where the backend has it
-            Tensor[] dxAndXHat =
+            // over rows of the n normalised elements: dx, Σ g·x̂ and Σ g in one sweep where the backend has it
+            Tensor[] parts =
                     x.reshape(-1, n).layerNormBackward(hasWeight ? in[1].reshape(n) : null, g.reshape(-1, n), eps);
             Tensor[] grads = new Tensor[in.length];
-            grads[0] = dxAndXHat[0].view(x.shape());
+            grads[0] = parts[0].view(x.shape());
             if (hasWeight) {
-                grads[1] = sumLeading(g.mul(dxAndXHat[1].view(x.shape())), leadDims);
+                grads[1] = parts[1].view(normalizedShape);
             }
             if (hasBias) {
-                grads[in.length - 1] = sumLeading(g, leadDims);
+                grads[in.length - 1] = parts[2].view(normalizedShape);
             }
             return grads;
-        }
-
-        private static Tensor sumLeading(Tensor t, int[] leadDims) {
-            return leadDims.length == 0 ? t : t.sum(leadDims);
         }
     }
 }

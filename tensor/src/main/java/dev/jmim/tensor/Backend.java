@@ -70,12 +70,14 @@ public interface Backend {
     /**
      * layer_norm's backward over the last dim of contiguous x and gradOut (one float dtype, one shape;
      * weight [n] contiguous, or null for 1): with r = 1/√(biased var + eps), x̂ = (x − mean)·r and ĝ =
-     * gradOut·weight, writes dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) and x̂ (for the weight's gradient Σ
-     * gradOut·x̂) into contiguous dx and xHat of x's shape. The default composes it from primitives,
-     * the definition a fused kernel is tested against.
+     * gradOut·weight, writes dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) into contiguous dx of x's shape, and
+     * the affine parameters' gradients Σ gradOut·x̂ and Σ gradOut over all leading dims into contiguous
+     * [n] dWeight and dBias. The default composes it from primitives, the definition a fused kernel is
+     * tested against.
      */
-    default void layerNormBackward(Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor xHat) {
-        Composites.layerNormBackward(x, weight, gradOut, eps, dx, xHat);
+    default void layerNormBackward(
+            Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor dWeight, Tensor dBias) {
+        Composites.layerNormBackward(x, weight, gradOut, eps, dx, dWeight, dBias);
     }
 
     /** Index (I64) of the first maximum along {@code dim}; NaN counts as the maximum; out keeps dim as 1. */

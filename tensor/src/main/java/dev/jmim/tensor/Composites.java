@@ -192,7 +192,8 @@ final class Composites {
     }
 
     /** {@link Backend#layerNormBackward} from primitives, over the last dim. */
-    static void layerNormBackward(Tensor x, Tensor weight, Tensor g, double eps, Tensor dx, Tensor xHat) {
+    static void layerNormBackward(
+            Tensor x, Tensor weight, Tensor g, double eps, Tensor dx, Tensor dWeight, Tensor dBias) {
         try (Scope _ = Scope.open()) {
             int[] last = {-1};
             Tensor centered = x.sub(x.mean(last, true));
@@ -202,7 +203,11 @@ final class Composites {
             Tensor dxValue = r.mul(gHat.sub(gHat.mean(last, true))
                     .sub(normalized.mul(gHat.mul(normalized).mean(last, true))));
             Ops.copyInto(dx, dxValue);
-            Ops.copyInto(xHat, normalized);
+            int[] leading = java.util.stream.IntStream.range(0, x.dim() - 1).toArray();
+            Ops.copyInto(
+                    dWeight,
+                    leading.length == 0 ? g.mul(normalized) : g.mul(normalized).sum(leading));
+            Ops.copyInto(dBias, leading.length == 0 ? g : g.sum(leading));
         }
     }
 }

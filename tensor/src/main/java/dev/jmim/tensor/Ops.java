@@ -293,11 +293,12 @@ final class Ops {
         Tensor gs = cast(g, dtype).contiguous();
         Tensor w = weight == null ? null : cast(weight, dtype).contiguous().view(n);
         Tensor dx = Tensor.forOutput(dtype, x.device(), x.shapeView());
-        Tensor xHat = Tensor.forOutput(dtype, x.device(), x.shapeView());
+        Tensor dWeight = Tensor.zeros(dtype, x.device(), n); // stays zero when there are no rows
+        Tensor dBias = Tensor.zeros(dtype, x.device(), n);
         if (x.numel() > 0) {
-            backend(x).layerNormBackward(xs, w, gs, eps, dx, xHat);
+            backend(x).layerNormBackward(xs, w, gs, eps, dx, dWeight, dBias);
         }
-        return new Tensor[] {dx, xHat};
+        return new Tensor[] {dx, dWeight, dBias};
     }
 
     static Tensor fft2(Tensor x, boolean inverse) {

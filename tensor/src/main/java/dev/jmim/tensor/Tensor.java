@@ -859,8 +859,9 @@ public final class Tensor {
 
     /**
      * layer_norm's backward over the last dim, given the output's gradient (this tensor's shape) and the
-     * weight ([last dim], or null): {dx, x̂}, contiguous; the weight's gradient is Σ gradOut·x̂ over the
-     * leading dims. One fused pass where the backend has a kernel ({@link Backend#layerNormBackward}).
+     * weight ([last dim], or null): {dx, the weight's gradient Σ gradOut·x̂, the bias's Σ gradOut}, the
+     * sums over all leading dims, [last dim]; contiguous. One fused sweep where the backend has a kernel
+     * ({@link Backend#layerNormBackward}).
      */
     public Tensor[] layerNormBackward(Tensor weight, Tensor gradOut, double eps) {
         return Ops.layerNormBackward(this, weight, gradOut, eps);

@@ -168,17 +168,19 @@ public final class FastBackend extends NaiveBackend {
     }
 
     @Override
-    public void layerNormBackward(Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor xHat) {
+    public void layerNormBackward(
+            Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor dWeight, Tensor dBias) {
         if (x.dtype() == DType.F32) {
             holding(
-                    () -> RowKernels.layerNormBackward(x, weight, gradOut, eps, dx, xHat, parallel),
+                    () -> LayerNormBackward.run(x, weight, gradOut, eps, dx, dWeight, dBias, parallel),
                     x,
                     weight,
                     gradOut,
                     dx,
-                    xHat);
+                    dWeight,
+                    dBias);
         } else {
-            super.layerNormBackward(x, weight, gradOut, eps, dx, xHat);
+            super.layerNormBackward(x, weight, gradOut, eps, dx, dWeight, dBias);
         }
     }
 

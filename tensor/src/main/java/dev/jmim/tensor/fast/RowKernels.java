@@ -14,6 +14,7 @@ import jdk.incubator.vector.FloatVector;
  * Fused F32 kernels over the rows of a contiguous [rows, n] tensor: softmax, log-softmax and
  * layer_norm, each reading its row from memory once and keeping it in L1 for the remaining passes
  * (the composites they replace make 5 to 8 passes over memory). Rows are split across threads.
+ * layer_norm's backward, which also sums over the rows, is {@link LayerNormBackward}.
  */
 final class RowKernels {
     private RowKernels() {}
@@ -158,121 +159,8 @@ final class RowKernels {
         });
     }
 
-    /**
-     * layer_norm's backward (see {@code Backend.layerNormBackward}) in three passes over each row: the
-     * mean and r as the forward computes them, then x̂ (written) with the sums of ĝ and ĝ·x̂, then dx.
-     * Rows are independent, so any partition gives the same bits.
-     */
-    static void layerNormBackward(
-            Tensor x, Tensor weight, Tensor g, double eps, Tensor dx, Tensor xHat, Parallel parallel) {
-        MemorySegment xs = HostStorage.segmentOf(x);
-        MemorySegment gs = HostStorage.segmentOf(g);
-        MemorySegment ds = HostStorage.segmentOf(dx);
-        MemorySegment hs = HostStorage.segmentOf(xHat);
-        int n = x.size(-1);
-        MemorySegment ws = weight == null ? Lanes.filled(n, 1f) : HostStorage.segmentOf(weight);
-        long w0 = weight == null ? 0 : weight.offset();
-        long rows = n == 0 ? 0 : x.numel() / n;
-        int full = n - n % L;
-        int pairs = n - n % (2 * L);
-        forRows(rows, n, parallel, (row, buffer) -> {
-            long xa = x.offset() + row * n;
-            long ga = g.offset() + row * n;
-            long da = dx.offset() + row * n;
-            long ha = xHat.offset() + row * n;
-            float mean = rowMean(xs, xa, n, buffer);
-            float r = rowInverseStd(xs, xa, n, mean, eps, buffer);
-            normalizeAndSum(xs, xa, gs, ga, ws, w0, hs, ha, pairs, mean, r, buffer);
-            double gSum = foldInDouble(buffer, 0);
-            double gxSum = foldInDouble(buffer, L);
-            for (int j = pairs; j < n; j++) {
-                float h = (xs.getAtIndex(F32, xa + j) - mean) * r;
-                float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
-                hs.setAtIndex(F32, ha + j, h);
-                gSum += gh;
-                gxSum += gh * h;
-            }
-            float gMean = (float) (gSum / n);
-            float gxMean = (float) (gxSum / n);
-            inputGradient(gs, ga, ws, w0, hs, ha, ds, da, full, gMean, gxMean, r);
-            for (int j = full; j < n; j++) {
-                float gh = gs.getAtIndex(F32, ga + j) * ws.getAtIndex(F32, w0 + j);
-                float h = hs.getAtIndex(F32, ha + j);
-                ds.setAtIndex(F32, da + j, (gh - gMean - h * gxMean) * r);
-            }
-        });
-    }
-
-    /**
-     * layer_norm backward's first pass over the row's first {@code pairs} elements: x̂ = (x − μ)·r
-     * written at ha, and the lanes of Σ ĝ and Σ ĝ·x̂ (ĝ = g·w) stored in lanes[0, L) and [L, 2L).
-     * Its own method, as is {@link #inputGradient}: the backward's row body in one compilation unit
-     * overran C2's node budget during training and its vectors were boxed (bench/NOTES.md).
-     */
-    private static void normalizeAndSum(
-            MemorySegment xs,
-            long xa,
-            MemorySegment gs,
-            long ga,
-            MemorySegment ws,
-            long w0,
-            MemorySegment hs,
-            long ha,
-            int pairs,
-            float mean,
-            float r,
-            float[] lanes) {
-        // two accumulators per sum (even and odd vectors): one would chain every add's latency
-        FloatVector gSumV = FloatVector.zero(S);
-        FloatVector gSumW = gSumV;
-        FloatVector gxSumV = gSumV;
-        FloatVector gxSumW = gSumV;
-        for (int i = 0; i < pairs; i += 2 * L) {
-            FloatVector h = FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER)
-                    .sub(mean)
-                    .mul(r);
-            FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
-                    .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
-            FloatVector h2 = FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER)
-                    .sub(mean)
-                    .mul(r);
-            FloatVector gh2 = FloatVector.fromMemorySegment(S, gs, (ga + i + L) * 4, ORDER)
-                    .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i + L) * 4, ORDER));
-            h.intoMemorySegment(hs, (ha + i) * 4, ORDER);
-            h2.intoMemorySegment(hs, (ha + i + L) * 4, ORDER);
-            gSumV = gSumV.add(gh);
-            gSumW = gSumW.add(gh2);
-            gxSumV = gh.fma(h, gxSumV);
-            gxSumW = gh2.fma(h2, gxSumW);
-        }
-        gSumV.add(gSumW).intoArray(lanes, 0);
-        gxSumV.add(gxSumW).intoArray(lanes, L);
-    }
-
-    /** layer_norm backward's last pass over the row's first {@code full} elements: dx = (ĝ − mean ĝ − x̂·mean ĝx̂)·r. */
-    private static void inputGradient(
-            MemorySegment gs,
-            long ga,
-            MemorySegment ws,
-            long w0,
-            MemorySegment hs,
-            long ha,
-            MemorySegment ds,
-            long da,
-            int full,
-            float gMean,
-            float gxMean,
-            float r) {
-        for (int i = 0; i < full; i += L) {
-            FloatVector gh = FloatVector.fromMemorySegment(S, gs, (ga + i) * 4, ORDER)
-                    .mul(FloatVector.fromMemorySegment(S, ws, (w0 + i) * 4, ORDER));
-            FloatVector h = FloatVector.fromMemorySegment(S, hs, (ha + i) * 4, ORDER);
-            gh.sub(gMean).sub(h.mul(gxMean)).mul(r).intoMemorySegment(ds, (da + i) * 4, ORDER);
-        }
-    }
-
     /** The mean of the n floats of a row at element xa, summed in double, rounded to float. */
-    private static float rowMean(MemorySegment xs, long xa, int n, float[] buffer) {
+    static float rowMean(MemorySegment xs, long xa, int n, float[] buffer) {
         int pairs = n - n % (2 * L);
         FloatVector sumV = FloatVector.zero(S);
         FloatVector sumW = FloatVector.zero(S);
@@ -289,7 +177,7 @@ final class RowKernels {
     }
 
     /** layer_norm's r = 1/√(biased variance + eps) of the row, its squares folded in double. */
-    private static float rowInverseStd(MemorySegment xs, long xa, int n, float mean, double eps, float[] buffer) {
+    static float rowInverseStd(MemorySegment xs, long xa, int n, float mean, double eps, float[] buffer) {
         int pairs = n - n % (2 * L);
         FloatVector squaresV = FloatVector.zero(S);
         FloatVector squaresW = FloatVector.zero(S);
@@ -326,7 +214,7 @@ final class RowKernels {
     }
 
     /** buffer[from, from + L): vector lanes stored by the caller (a vector passed to a call may be boxed), summed in double in lane order. */
-    private static double foldInDouble(float[] buffer, int from) {
+    static double foldInDouble(float[] buffer, int from) {
         double acc = 0;
         for (int lane = from; lane < from + L; lane++) {
             acc += buffer[lane];

@@ -315,21 +315,47 @@ class FastKernelsDifferentialTest {
             double maxW = weight == null ? 1 : Math.max(1, weight.abs().max().item());
             check("layer_norm on " + layout, outs, 8, 0x1p-20 * x.abs().max().item() * maxR * maxW);
 
-            // the backward: dx and x̂ against the composite of primitives
+            // the backward: dx, Σ g·x̂ and Σ g against the composite of primitives
             Tensor gradOut = Tensor.randn(g, shape);
             Tensor[] dx = outputs(DType.F32, shape);
-            Tensor[] xHat = outputs(DType.F32, shape);
-            ONE_THREAD.layerNormBackward(x, weight, gradOut, 1e-5, dx[0], xHat[0]);
-            TWO_THREADS.layerNormBackward(x, weight, gradOut, 1e-5, dx[1], xHat[1]);
-            REFERENCE.layerNormBackward(x, weight, gradOut, 1e-5, dx[2], xHat[2]);
+            Tensor[] dWeight = outputs(DType.F32, new int[] {n});
+            Tensor[] dBias = outputs(DType.F32, new int[] {n});
+            ONE_THREAD.layerNormBackward(x, weight, gradOut, 1e-5, dx[0], dWeight[0], dBias[0]);
+            TWO_THREADS.layerNormBackward(x, weight, gradOut, 1e-5, dx[1], dWeight[1], dBias[1]);
+            REFERENCE.layerNormBackward(x, weight, gradOut, 1e-5, dx[2], dWeight[2], dBias[2]);
             double normalised = 1 + x.abs().max().item() * maxR; // the largest |x̂|, bounded
-            check("layer_norm backward x̂ on " + layout, xHat, 8, 0x1p-20 * normalised);
-            check(
-                    "layer_norm backward dx on " + layout,
-                    dx,
-                    8,
-                    0x1p-18 * maxR * maxW * gradOut.abs().max().item() * normalised * normalised);
+            double gMax = gradOut.abs().max().item();
+            check("layer_norm backward dx on " + layout, dx, 8, 0x1p-18 * maxR * maxW * gMax * normalised * normalised);
+            // rows summed in float within blocks of 32, in double across them: ~32 roundings of a term's size
+            long rows = x.numel() / n;
+            check("layer_norm backward Σ g·x̂ on " + layout, dWeight, 8, 0x1p-18 * rows * gMax * normalised);
+            check("layer_norm backward Σ g on " + layout, dBias, 8, 0x1p-18 * rows * gMax);
         });
+    }
+
+    /**
+     * The backward's parameter gradients sum rows in blocks (of 32, or more past 512 blocks): row
+     * counts across several blocks, a ragged last block and grown blocks, on 1 and 2 threads.
+     */
+    @Test
+    void layerNormBackwardSumsRowsInBlocksWhateverTheThreadCount() {
+        for (int[] shape : new int[][] {{100, 33}, {2176, 24}, {20000, 8}}) {
+            Generator g = new Generator(shape[0]);
+            Tensor x = Tensor.randn(g, shape);
+            Tensor weight = Tensor.randn(g, shape[1]);
+            Tensor gradOut = Tensor.randn(g, shape);
+            Tensor[] dx = outputs(DType.F32, shape);
+            Tensor[] dWeight = outputs(DType.F32, new int[] {shape[1]});
+            Tensor[] dBias = outputs(DType.F32, new int[] {shape[1]});
+            ONE_THREAD.layerNormBackward(x, weight, gradOut, 1e-5, dx[0], dWeight[0], dBias[0]);
+            TWO_THREADS.layerNormBackward(x, weight, gradOut, 1e-5, dx[1], dWeight[1], dBias[1]);
+            REFERENCE.layerNormBackward(x, weight, gradOut, 1e-5, dx[2], dWeight[2], dBias[2]);
+            String what = "layer_norm backward " + Arrays.toString(shape);
+            check(what + " dx", dx, 8, 0x1p-16);
+            // a sum of ~rows terms of size ~1 with ~√rows: allow 2⁻¹⁸ of the rows' count, far below a wrong row
+            check(what + " Σ g·x̂", dWeight, 8, 0x1p-18 * shape[0]);
+            check(what + " Σ g", dBias, 8, 0x1p-18 * shape[0]);
+        }
     }
 
     private static Tensor[] outputs(DType dtype, int[] shape) {
