@@ -216,10 +216,7 @@ final class FastAttention implements FusedAttention {
         for (int i = 0; i < n; i++) {
             int at = i * np;
             Arrays.fill(s.p, at + n, at + np, Float.NEGATIVE_INFINITY);
-            FloatVector shift = FloatVector.broadcast(S, lseSegment.getAtIndex(F32, lse.offset() + pair * n + i));
-            for (int j = 0; j < np; j += L) {
-                VectorMath.exp(FloatVector.fromArray(S, s.p, at + j).sub(shift)).intoArray(s.p, at + j);
-            }
+            probabilities(s.p, at, np, lseSegment.getAtIndex(F32, lse.offset() + pair * n + i));
             // dS = P·(dP − Σ P·dP): the row sum from the row itself, so that Σ dS is 0 up to rounding
             float rowDot = dot(s.p, s.dp, at, np, s.lanes);
             for (int j = 0; j < np; j += L) {
@@ -263,6 +260,18 @@ final class FastAttention implements FusedAttention {
             FloatVector.fromArray(S, row, at + j).div(total).intoArray(row, at + j);
         }
         return shift + (float) StrictMath.log(total);
+    }
+
+    /**
+     * P = e^(score − log-sum-exp) over row[at, at + np) in place. Its own method: inside backwardPair,
+     * exp's last multiplications were left to calls C2 did not inline, their vectors boxed (the
+     * decoder's backward ran ~8% of its samples in FloatVector.lanewiseTemplate).
+     */
+    private static void probabilities(float[] row, int at, int np, float logSumExp) {
+        FloatVector shift = FloatVector.broadcast(S, logSumExp);
+        for (int j = 0; j < np; j += L) {
+            VectorMath.exp(FloatVector.fromArray(S, row, at + j).sub(shift)).intoArray(row, at + j);
+        }
     }
 
     /** Σ x[at + c]·y[at + c] over c < width: lane sums, then the lanes in order. */
