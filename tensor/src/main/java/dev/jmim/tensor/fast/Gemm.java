@@ -44,7 +44,8 @@ public final class Gemm {
 
     /**
      * C[m×n] = A[m×k]·B[k×n] (+ bias, n dense floats from byte 0 of {@code bias}, on every row, where
-     * bias is not null), rows of C split across the threads of {@code parallel}.
+     * bias is not null), rows of C split across the threads of {@code parallel} (columns when there
+     * are fewer rows than columns).
      */
     public static void multiply(
             int m,
@@ -69,6 +70,23 @@ public final class Gemm {
                     row.copyFrom(bias.asSlice(0, n * 4L));
                 }
             }
+            return;
+        }
+        if (m < n && n >= 2 * NR) {
+            // fewer rows than columns (a weight gradient gᵀ·x with few output features): split the
+            // columns, so that each thread packs its share of B and all of the smaller A, rather than
+            // all of B for a share of A. Each element of C is still summed by one thread in one order.
+            int parts = Math.min(parallel.threads(), n / NR);
+            parallel.run(parts, part -> {
+                int from = (int) Parallel.split(n, parts, part, NR);
+                int to = (int) Parallel.split(n, parts, part + 1, NR);
+                if (to > from) {
+                    Matrix columns =
+                            new Matrix(b.segment(), b.offset() + from * b.colStride(), b.rowStride(), b.colStride());
+                    MemorySegment biasColumns = bias == null ? null : bias.asSlice(from * 4L, (to - from) * 4L);
+                    multiplyRows(0, m, to - from, k, a, columns, biasColumns, c, cOffset + from, ldc);
+                }
+            });
             return;
         }
         int parts = Math.min(parallel.threads(), (m + MR - 1) / MR);
