@@ -51,6 +51,7 @@ final class Composites {
                     + " (the input's last dim), and the bias [out]");
         }
         boolean fusable = bias != null
+                && x.numel() > 0 // reshape(-1, in) of an empty x is ambiguous; the composite handles it
                 && x.dtype().isFloating()
                 && weight.dtype() == x.dtype()
                 && bias.dtype() == x.dtype()

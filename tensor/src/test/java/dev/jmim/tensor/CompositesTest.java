@@ -61,6 +61,8 @@ class CompositesTest {
         assertArrayEquals(new int[] {1, 2, 2}, y.shape());
         assertValues(new double[] {1 - 3 + 10, 2 + 2 + 20, 4 - 6 + 10, 8 + 5 + 20}, y, 0);
         assertValues(new double[] {-2, 4, -2, 13}, x.linear(w, null), 0);
+        Tensor empty = Tensor.zeros(0, 3).linear(w, b); // no rows: the composite's shape and no error
+        assertArrayEquals(new int[] {0, 2}, empty.shape());
         var e = assertThrows(IllegalArgumentException.class, () -> x.linear(w.mT(), b));
         assertEquals(
                 "linear: input [1,2,3] F32 on cpu, weight [3,2] F32 on cpu, bias [2] F32 on cpu: the weight must be"

@@ -19,8 +19,9 @@ import jdk.incubator.vector.FloatVector;
  * with g·x̂ and g added into the partial sums of the row's block. Rows go in blocks of {@value
  * #BLOCK} (more where there would be over {@value #MAX_BLOCKS} blocks: the partials stay small): one
  * thread sums a block in row order, in float, then the blocks' partials are added in block order, in
- * double. The blocks depend on the row count alone, so no bit depends on the thread count. (Before, the two parameter gradients were a product and two
- * column sums after the kernel: three more passes over memory, and x̂ written out for them.)
+ * double. The blocks depend on the row count alone, so no bit depends on the thread count. (Before,
+ * the two parameter gradients were a product and two column sums after the kernel: three more passes
+ * over memory, and x̂ written out for them.)
  */
 final class LayerNormBackward {
     static final int BLOCK = 32;
