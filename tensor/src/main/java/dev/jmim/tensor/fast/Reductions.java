@@ -22,7 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       output is one vector accumulator over its reduced elements, folded in lane order at the end;
  *   <li><b>columns</b>, when the innermost dim is kept (a bias gradient summed over the batch):
  *       accumulators for chunks of up to 1024 outputs (narrower where that gives every thread a
- *       chunk) stay in L1 while the reduced rows are added in, four rows per pass over them.
+ *       chunk) stay in L1 while the reduced rows are added in, four rows per pass over them; a sum
+ *       of contiguous rows into one row of outputs goes by fixed blocks of rows instead, each thread
+ *       streaming whole rows ({@link #sumRowBlocks}).
  * </ul>
  *
  * Sums accumulate in double, as the reference backend does (a million float terms keep 7 digits),
@@ -34,6 +36,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Reductions {
     private static final int COLUMN_CHUNK = 1024;
     private static final int ROWS_PER_PASS = 4;
+    private static final int ROW_BLOCK = 64;
+    private static final int MAX_ROW_BLOCKS = 256;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
     private static final VectorOperators.Conversion<Float, Double> F2D = VectorOperators.F2D;
@@ -179,6 +183,15 @@ final class Reductions {
     }
 
     private static void columns(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
+        int[] reducedDims = dims.sizes(true);
+        if (op == ReduceOp.SUM
+                && dims.size().length == 2
+                && dims.reduced()[0]
+                && dims.stride()[1] == 1
+                && reducedDims[0] >= 2 * ROW_BLOCK) {
+            sumRowBlocks(x, dims.size()[0], dims.stride()[0], dims.size()[1], out, parallel);
+            return;
+        }
         MemorySegment xs = HostStorage.segmentOf(x);
         MemorySegment os = HostStorage.segmentOf(out);
         int[] keptSize = dims.sizes(false);
@@ -244,6 +257,44 @@ final class Reductions {
                 }
             }
         });
+    }
+
+    /**
+     * Σ over the rows of a [rows, width] matrix with contiguous rows (a bias gradient): rows in fixed
+     * blocks, each block's column sums in double by one thread (threads take whole blocks, so each
+     * streams a contiguous range of memory), then the blocks' sums added in block order. Splitting the
+     * columns instead made each thread read half of every row, and ran at ~57% of a copy's bandwidth.
+     * The blocks depend on the row count alone, so no bit depends on the thread count.
+     */
+    private static void sumRowBlocks(Tensor x, int rows, long rowStride, int width, Tensor out, Parallel parallel) {
+        MemorySegment xs = HostStorage.segmentOf(x);
+        MemorySegment os = HostStorage.segmentOf(out);
+        int block = Math.max(ROW_BLOCK, Math.ceilDiv(rows, MAX_ROW_BLOCKS));
+        int blocks = Math.ceilDiv(rows, block);
+        double[][] partials = new double[blocks][width];
+        int parts = parallel.partsFor(x.numel(), blocks);
+        parallel.run(parts, part -> {
+            long[] starts = new long[ROWS_PER_PASS];
+            for (int b = blocks * part / parts; b < blocks * (part + 1) / parts; b++) {
+                int end = Math.min(rows, (b + 1) * block);
+                for (int r = b * block; r < end; r += ROWS_PER_PASS) {
+                    int n = Math.min(ROWS_PER_PASS, end - r);
+                    for (int i = 0; i < n; i++) {
+                        starts[i] = x.offset() + (r + i) * rowStride;
+                    }
+                    addRows(xs, starts, n, 1, width, partials[b]);
+                }
+            }
+        });
+        double[] sums = partials[0];
+        for (int b = 1; b < blocks; b++) {
+            for (int j = 0; j < width; j++) {
+                sums[j] += partials[b][j];
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            os.setAtIndex(Lanes.F32, out.offset() + j, (float) sums[j]);
+        }
     }
 
     /**

@@ -334,6 +334,33 @@ class FastKernelsDifferentialTest {
     }
 
     /**
+     * Sums over many contiguous rows go by fixed blocks of rows (64, more past 256 blocks): row counts
+     * around the block sizes, a ragged last block, widths with tails, a row stride wider than the row,
+     * and a [B, N, C] bias gradient, on 1 and 2 threads.
+     */
+    @Test
+    void columnSumsOverManyRowsMatchTheReference() {
+        int[][] shapes = {{128, 7}, {129, 33}, {2176, 192}, {20000, 24}, {300, 2, 40}, {128, 17, 192}};
+        for (int[] shape : shapes) {
+            Tensor full = Tensor.randn(new Generator(shape.length * 1000 + shape[0]), shape);
+            Tensor x = shape.length == 3 && shape[1] == 2 ? full.select(1, 0) : full; // rows 80 floats apart
+            boolean[] reduced = new boolean[x.dim()];
+            Arrays.fill(reduced, 0, x.dim() - 1, true);
+            int[] outShape = x.shape();
+            Arrays.fill(outShape, 0, x.dim() - 1, 1);
+            Tensor[] outs = outputs(DType.F32, outShape);
+            ONE_THREAD.reduce(ReduceOp.SUM, x, reduced, outs[0]);
+            TWO_THREADS.reduce(ReduceOp.SUM, x, reduced, outs[1]);
+            REFERENCE.reduce(ReduceOp.SUM, x, reduced, outs[2]);
+            check(
+                    "column sums of " + x.describe(),
+                    outs,
+                    1,
+                    0x1p-40 * x.abs().sum().item());
+        }
+    }
+
+    /**
      * The backward's parameter gradients sum rows in blocks (of 32, or more past 512 blocks): row
      * counts across several blocks, a ragged last block and grown blocks, on 1 and 2 threads.
      */
