@@ -183,12 +183,11 @@ final class Reductions {
     }
 
     private static void columns(ReduceOp op, Tensor x, Dims dims, Tensor out, Parallel parallel) {
-        int[] reducedDims = dims.sizes(true);
         if (op == ReduceOp.SUM
                 && dims.size().length == 2
                 && dims.reduced()[0]
                 && dims.stride()[1] == 1
-                && reducedDims[0] >= 2 * ROW_BLOCK) {
+                && dims.size()[0] >= 2 * ROW_BLOCK) {
             sumRowBlocks(x, dims.size()[0], dims.stride()[0], dims.size()[1], out, parallel);
             return;
         }
