@@ -6,7 +6,7 @@ heads, decoder 128 x 2 x 4, norm-pix; batch 128 of standard-normal images, mask 
 (betas 0.9/0.95, weight decay 0.05). Prints the median and the fastest of the timed steps, as jmim's
 bench does, and the peak RSS.
 
-usage: OMP_WAIT_POLICY=PASSIVE python3 bench/python/mae_step_torch.py [--threads 2] [--steps 10] [--warmup 25]
+usage: OMP_WAIT_POLICY=PASSIVE python3 bench/python/mae_step_torch.py [--threads 2] [--steps 20] [--warmup 25]
 
 --warmup matches jmim's default (25 untimed steps, which the JVM's JIT needs on 2 cores); PyTorch
 reaches its steady state within 3, so a shorter warm-up changes nothing but the run time.
@@ -27,7 +27,7 @@ from make_golden import TinyMae  # noqa: E402
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--warmup", type=int, default=25)
     args = parser.parse_args()

@@ -34,7 +34,7 @@ final class MaeStepBench implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "images per step (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
     int steps;
 
     @Option(

@@ -25,7 +25,7 @@ class BenchCommandsTest {
                         + " fastest step \\d+ ms = [\\d.]+ img/s\\), peak RSS .*"),
                 step);
         String badStep = fail("bench", "mae-step", "--warmup", "-1");
-        assertTrue(badStep.contains("--warmup at least 0; got batch=128 steps=10 warmup=-1"), badStep);
+        assertTrue(badStep.contains("--warmup at least 0; got batch=128 steps=20 warmup=-1"), badStep);
         String splat = run("bench", "splatting", "--gaussians", "4", "--batch", "2", "--steps", "1");
         assertTrue(
                 splat.contains("GMAE-tiny, 4 Gaussians, batch 2: step") && splat.contains("of which splatting"), splat);
