@@ -63,6 +63,8 @@ class CompositesTest {
         assertValues(new double[] {-2, 4, -2, 13}, x.linear(w, null), 0);
         Tensor empty = Tensor.zeros(0, 3).linear(w, b); // no rows: the composite's shape and no error
         assertArrayEquals(new int[] {0, 2}, empty.shape());
+        // no input features (reshape(-1, 0) cannot infer the rows): the composite gives the bias per row
+        assertValues(new double[] {10, 20, 10, 20}, Tensor.zeros(2, 0).linear(Tensor.zeros(2, 0), b), 0);
         var e = assertThrows(IllegalArgumentException.class, () -> x.linear(w.mT(), b));
         assertEquals(
                 "linear: input [1,2,3] F32 on cpu, weight [3,2] F32 on cpu, bias [2] F32 on cpu: the weight must be"
