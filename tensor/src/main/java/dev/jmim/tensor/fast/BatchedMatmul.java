@@ -66,9 +66,7 @@ final class BatchedMatmul {
                 new Gemm.Matrix(HostStorage.segmentOf(a), aOffset, a.stride(-2), a.stride(-1)),
                 new Gemm.Matrix(HostStorage.segmentOf(b), bOffset, b.stride(-2), b.stride(-1)),
                 bias,
-                HostStorage.segmentOf(out),
-                cOffset,
-                out.stride(-2),
+                new Gemm.Matrix(HostStorage.segmentOf(out), cOffset, out.stride(-2), 1),
                 parallel);
     }
 }

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * tall, and a register-blocked MR×NR micro-kernel (4×16: eight 8-float accumulators) runs over each
  * pair of panels. (4×16 keeps 8 accumulators + 2 B vectors + 1 broadcast in registers; a 6×16
  * kernel measured 2.3× slower on JDK 25 because C2 spills its 12 accumulators: bench/NOTES.md.) A and B are read through arbitrary element strides, so transposed operands cost
- * nothing extra; C is dense with row stride ldc. Every element of C is summed in the same order
+ * nothing extra; C's rows are dense (column stride 1), any row stride apart. Every element of C is summed in the same order
  * whatever the thread count, so results are identical run to run and across thread counts. A bias
  * row, where given, is added as each tile of C is stored for the last time (after the product, so
  * the bits equal a separate add), which saves a pass over C.
@@ -40,30 +40,29 @@ public final class Gemm {
     private Gemm() {}
 
     /** A view of a matrix in a segment: element (i, j) at byte offset + 4·(i·rowStride + j·colStride). */
-    public record Matrix(MemorySegment segment, long offset, long rowStride, long colStride) {}
+    public record Matrix(MemorySegment segment, long offset, long rowStride, long colStride) {
+        /** The same matrix from column j on. */
+        Matrix fromColumn(int j) {
+            return new Matrix(segment, offset + j * colStride, rowStride, colStride);
+        }
+    }
 
     /**
      * C[m×n] = A[m×k]·B[k×n] (+ bias, n dense floats from byte 0 of {@code bias}, on every row, where
      * bias is not null), rows of C split across the threads of {@code parallel} (columns when there
-     * are fewer rows than columns).
+     * are fewer rows than columns). C's column stride must be 1.
      */
     public static void multiply(
-            int m,
-            int n,
-            int k,
-            Matrix a,
-            Matrix b,
-            MemorySegment bias,
-            MemorySegment c,
-            long cOffset,
-            long ldc,
-            Parallel parallel) {
+            int m, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c, Parallel parallel) {
+        if (c.colStride() != 1) {
+            throw new IllegalArgumentException("GEMM writes C with dense rows; got column stride " + c.colStride());
+        }
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
             for (int i = 0; i < m; i++) {
-                MemorySegment row = c.asSlice((cOffset + i * ldc) * 4, n * 4L);
+                MemorySegment row = c.segment().asSlice((c.offset() + i * c.rowStride()) * 4, n * 4L);
                 if (bias == null) {
                     row.fill((byte) 0);
                 } else {
@@ -81,10 +80,8 @@ public final class Gemm {
                 int from = (int) Parallel.split(n, parts, part, NR);
                 int to = (int) Parallel.split(n, parts, part + 1, NR);
                 if (to > from) {
-                    Matrix columns =
-                            new Matrix(b.segment(), b.offset() + from * b.colStride(), b.rowStride(), b.colStride());
                     MemorySegment biasColumns = bias == null ? null : bias.asSlice(from * 4L, (to - from) * 4L);
-                    multiplyRows(0, m, to - from, k, a, columns, biasColumns, c, cOffset + from, ldc);
+                    multiplyRows(0, m, to - from, k, a, b.fromColumn(from), biasColumns, c.fromColumn(from));
                 }
             });
             return;
@@ -94,7 +91,7 @@ public final class Gemm {
             int rowStart = (int) Parallel.split(m, parts, part, MR);
             int rowEnd = (int) Parallel.split(m, parts, part + 1, MR);
             if (rowEnd > rowStart) {
-                multiplyRows(rowStart, rowEnd, n, k, a, b, bias, c, cOffset, ldc);
+                multiplyRows(rowStart, rowEnd, n, k, a, b, bias, c);
             }
         });
     }
@@ -109,16 +106,9 @@ public final class Gemm {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private static void multiplyRows(
-            int rowStart,
-            int rowEnd,
-            int n,
-            int k,
-            Matrix a,
-            Matrix b,
-            MemorySegment bias,
-            MemorySegment c,
-            long cOffset,
-            long ldc) {
+            int rowStart, int rowEnd, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c) {
+        MemorySegment cs = c.segment();
+        long ldc = c.rowStride();
         Workspace w = WORKSPACE.get();
         float[] packedA = w.packedA;
         float[] packedB = w.packedB;
@@ -138,11 +128,11 @@ public final class Gemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             kernel(packedA, ir * kc, packedB, jr * kc, kc, tile);
-                            long cAt = cOffset + (long) (ic + ir) * ldc + jc + jr;
+                            long cAt = c.offset() + (ic + ir) * ldc + jc + jr;
                             if (lastBias == null) {
-                                storeTile(tile, c, cAt, ldc, mr, nr, accumulate);
+                                storeTile(tile, cs, cAt, ldc, mr, nr, accumulate);
                             } else {
-                                storeTileWithBias(tile, c, cAt, ldc, mr, nr, accumulate, lastBias, jc + jr);
+                                storeTileWithBias(tile, cs, cAt, ldc, mr, nr, accumulate, lastBias, jc + jr);
                             }
                         }
                     }
