@@ -1,7 +1,7 @@
 package dev.jmim.tensor.fast;
 
-import static dev.jmim.tensor.fast.Transpose.HALVES_HIGH;
-import static dev.jmim.tensor.fast.Transpose.HALVES_LOW;
+import static dev.jmim.tensor.fast.Butterfly.lower;
+import static dev.jmim.tensor.fast.Butterfly.upper;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -29,9 +29,8 @@ public final class Gemm {
     static final int NC = 1024;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    // two-vector shuffles across the whole vector for the packing transposes (index i >= 8: lane
-    // i - 8 of the second vector): single floats, then pairs of floats, interleaved; the halves
-    // round uses Transpose's
+    // two-vector shuffles across the whole vector for packing A (index i >= 8: lane i - 8 of the
+    // second vector): single floats, then pairs of floats, interleaved
     private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromValues(S, 0, 8, 1, 9, 2, 10, 3, 11);
     private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromValues(S, 4, 12, 5, 13, 6, 14, 7, 15);
     private static final VectorShuffle<Float> ZIP_PAIRS_LOW = VectorShuffle.fromValues(S, 0, 1, 8, 9, 2, 3, 10, 11);
@@ -184,8 +183,8 @@ public final class Gemm {
 
     /**
      * Full panels of a B whose columns are contiguous (column j at element at + j·ldw), 8 columns × 8
-     * steps at a time: loaded as 8 vectors along p, transposed in registers (three rounds of
-     * two-vector shuffles), stored as 8 vectors along j.
+     * steps at a time: loaded as 8 vectors along p, transposed in registers (a {@link Butterfly}),
+     * stored as 8 vectors along j.
      */
     private static void packColumnsOfB(
             MemorySegment s, long at, long ldw, int kc, int steps, int columns, float[] out) {
@@ -202,33 +201,31 @@ public final class Gemm {
                 FloatVector r5 = FloatVector.fromMemorySegment(S, s, c + 5 * w, ORDER);
                 FloatVector r6 = FloatVector.fromMemorySegment(S, s, c + 6 * w, ORDER);
                 FloatVector r7 = FloatVector.fromMemorySegment(S, s, c + 7 * w, ORDER);
-                // columns 2i and 2i+1 interleaved: steps 0-3 (a) and 4-7 (b)
-                FloatVector a0 = r0.rearrange(ZIP_LOW, r1);
-                FloatVector b0 = r0.rearrange(ZIP_HIGH, r1);
-                FloatVector a1 = r2.rearrange(ZIP_LOW, r3);
-                FloatVector b1 = r2.rearrange(ZIP_HIGH, r3);
-                FloatVector a2 = r4.rearrange(ZIP_LOW, r5);
-                FloatVector b2 = r4.rearrange(ZIP_HIGH, r5);
-                FloatVector a3 = r6.rearrange(ZIP_LOW, r7);
-                FloatVector b3 = r6.rearrange(ZIP_HIGH, r7);
-                // columns 0-3 (x) and 4-7 (y) of two consecutive steps
-                FloatVector x01 = a0.rearrange(ZIP_PAIRS_LOW, a1);
-                FloatVector x23 = a0.rearrange(ZIP_PAIRS_HIGH, a1);
-                FloatVector x45 = b0.rearrange(ZIP_PAIRS_LOW, b1);
-                FloatVector x67 = b0.rearrange(ZIP_PAIRS_HIGH, b1);
-                FloatVector y01 = a2.rearrange(ZIP_PAIRS_LOW, a3);
-                FloatVector y23 = a2.rearrange(ZIP_PAIRS_HIGH, a3);
-                FloatVector y45 = b2.rearrange(ZIP_PAIRS_LOW, b3);
-                FloatVector y67 = b2.rearrange(ZIP_PAIRS_HIGH, b3);
+                FloatVector d0 = lower(r0, r1, 1);
+                FloatVector d1 = upper(r0, r1, 1);
+                FloatVector d2 = lower(r2, r3, 1);
+                FloatVector d3 = upper(r2, r3, 1);
+                FloatVector d4 = lower(r4, r5, 1);
+                FloatVector d5 = upper(r4, r5, 1);
+                FloatVector d6 = lower(r6, r7, 1);
+                FloatVector d7 = upper(r6, r7, 1);
+                FloatVector e0 = lower(d0, d2, 2);
+                FloatVector e1 = lower(d1, d3, 2);
+                FloatVector e2 = upper(d0, d2, 2);
+                FloatVector e3 = upper(d1, d3, 2);
+                FloatVector e4 = lower(d4, d6, 2);
+                FloatVector e5 = lower(d5, d7, 2);
+                FloatVector e6 = upper(d4, d6, 2);
+                FloatVector e7 = upper(d5, d7, 2);
                 int op = o + p * NR;
-                x01.rearrange(HALVES_LOW, y01).intoArray(out, op);
-                x01.rearrange(HALVES_HIGH, y01).intoArray(out, op + NR);
-                x23.rearrange(HALVES_LOW, y23).intoArray(out, op + 2 * NR);
-                x23.rearrange(HALVES_HIGH, y23).intoArray(out, op + 3 * NR);
-                x45.rearrange(HALVES_LOW, y45).intoArray(out, op + 4 * NR);
-                x45.rearrange(HALVES_HIGH, y45).intoArray(out, op + 5 * NR);
-                x67.rearrange(HALVES_LOW, y67).intoArray(out, op + 6 * NR);
-                x67.rearrange(HALVES_HIGH, y67).intoArray(out, op + 7 * NR);
+                lower(e0, e4, 4).intoArray(out, op);
+                lower(e1, e5, 4).intoArray(out, op + NR);
+                lower(e2, e6, 4).intoArray(out, op + 2 * NR);
+                lower(e3, e7, 4).intoArray(out, op + 3 * NR);
+                upper(e0, e4, 4).intoArray(out, op + 4 * NR);
+                upper(e1, e5, 4).intoArray(out, op + 5 * NR);
+                upper(e2, e6, 4).intoArray(out, op + 6 * NR);
+                upper(e3, e7, 4).intoArray(out, op + 7 * NR);
             }
         }
     }
@@ -310,8 +307,8 @@ public final class Gemm {
                 long c = (at + p * ldx + i) * 4;
                 FloatVector x0 = FloatVector.fromMemorySegment(S, s, c, ORDER);
                 FloatVector x1 = FloatVector.fromMemorySegment(S, s, c + ldx * 4, ORDER);
-                x0.rearrange(HALVES_LOW, x1).intoArray(out, i * kc + p * MR);
-                x0.rearrange(HALVES_HIGH, x1).intoArray(out, (i + MR) * kc + p * MR);
+                lower(x0, x1, 4).intoArray(out, i * kc + p * MR); // first halves of both
+                upper(x0, x1, 4).intoArray(out, (i + MR) * kc + p * MR); // second halves
             }
         }
     }
