@@ -1,5 +1,8 @@
 package dev.jmim.tensor.fast;
 
+import static dev.jmim.tensor.fast.Lanes.ORDER;
+
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -10,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * column k): round d ∈ {1, 2, 4} pairs vk with vk+d for each k whose bit d is clear, and after
  * rounds 1, 2, 4 vector k holds row k. Each output is one single-vector shuffle (swap the lanes d
  * apart) and one blend with a constant mask: half the permutes of two-vector shuffles, which C2
- * turns into two permutes and a variable blend each (bench/NOTES.md, transpose copy). Callers keep
- * the loads and stores: {@link Transpose} writes to a segment, {@link Gemm} into packed panels.
+ * turns into two permutes and a variable blend each (bench/NOTES.md, transpose copy).
+ * {@link #transpose} reads a block from a segment into an array (Gemm's packed panels, attention's
+ * kᵀ); {@link Transpose} keeps its own loads and stores, segment to segment.
  */
 final class Butterfly {
     static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
@@ -26,6 +30,45 @@ final class Butterfly {
             VectorMask.fromValues(S8, false, false, false, false, true, true, true, true);
 
     private Butterfly() {}
+
+    /**
+     * out[o + r·outStep + k] = the float at byte at + k·step + 4·r of s, for r, k < 8: eight rows of
+     * eight floats, step bytes apart, transposed into eight rows outStep floats apart.
+     */
+    static void transpose(MemorySegment s, long at, long step, float[] out, int o, int outStep) {
+        FloatVector c0 = FloatVector.fromMemorySegment(S8, s, at, ORDER);
+        FloatVector c1 = FloatVector.fromMemorySegment(S8, s, at + step, ORDER);
+        FloatVector c2 = FloatVector.fromMemorySegment(S8, s, at + 2 * step, ORDER);
+        FloatVector c3 = FloatVector.fromMemorySegment(S8, s, at + 3 * step, ORDER);
+        FloatVector c4 = FloatVector.fromMemorySegment(S8, s, at + 4 * step, ORDER);
+        FloatVector c5 = FloatVector.fromMemorySegment(S8, s, at + 5 * step, ORDER);
+        FloatVector c6 = FloatVector.fromMemorySegment(S8, s, at + 6 * step, ORDER);
+        FloatVector c7 = FloatVector.fromMemorySegment(S8, s, at + 7 * step, ORDER);
+        FloatVector d0 = lower(c0, c1, 1);
+        FloatVector d1 = upper(c0, c1, 1);
+        FloatVector d2 = lower(c2, c3, 1);
+        FloatVector d3 = upper(c2, c3, 1);
+        FloatVector d4 = lower(c4, c5, 1);
+        FloatVector d5 = upper(c4, c5, 1);
+        FloatVector d6 = lower(c6, c7, 1);
+        FloatVector d7 = upper(c6, c7, 1);
+        FloatVector e0 = lower(d0, d2, 2);
+        FloatVector e1 = lower(d1, d3, 2);
+        FloatVector e2 = upper(d0, d2, 2);
+        FloatVector e3 = upper(d1, d3, 2);
+        FloatVector e4 = lower(d4, d6, 2);
+        FloatVector e5 = lower(d5, d7, 2);
+        FloatVector e6 = upper(d4, d6, 2);
+        FloatVector e7 = upper(d5, d7, 2);
+        lower(e0, e4, 4).intoArray(out, o);
+        lower(e1, e5, 4).intoArray(out, o + outStep);
+        lower(e2, e6, 4).intoArray(out, o + 2 * outStep);
+        lower(e3, e7, 4).intoArray(out, o + 3 * outStep);
+        upper(e0, e4, 4).intoArray(out, o + 4 * outStep);
+        upper(e1, e5, 4).intoArray(out, o + 5 * outStep);
+        upper(e2, e6, 4).intoArray(out, o + 6 * outStep);
+        upper(e3, e7, 4).intoArray(out, o + 7 * outStep);
+    }
 
     /** Round d's output for the lower vector a of the pair (a, b): lane i is a[i] where i's bit d is clear, else b[i − d]. */
     static FloatVector lower(FloatVector a, FloatVector b, int d) {

@@ -2,6 +2,7 @@ package dev.jmim.tensor.fast;
 
 import static dev.jmim.tensor.fast.Lanes.F32;
 import static dev.jmim.tensor.fast.Lanes.L;
+import static dev.jmim.tensor.fast.Lanes.ORDER;
 import static dev.jmim.tensor.fast.Lanes.S;
 
 import dev.jmim.tensor.DType;
@@ -18,7 +19,8 @@ import jdk.incubator.vector.FloatVector;
  * Attention on the CPU, one (batch, head) pair at a time: its q (times scale), k and v rows are
  * copied into per-thread arrays (k and v also transposed, rows padded to whole vectors), and the
  * pair's scores, softmax and products are computed there, in L1 and L2, by one small register-blocked
- * product ({@link #product}: 4 rows × 2 vectors, every element one FMA chain in order). The backward
+ * product ({@link #product}: 4 rows × 2 vectors, every element one FMA chain in order; rows padded
+ * with zeros to whole blocks). The backward
  * recomputes the probabilities from the saved log-sum-exp. Each pair is computed by one thread, so
  * results do not depend on the thread count.
  *
@@ -121,6 +123,14 @@ final class FastAttention implements FusedAttention {
             this(shape[1], shape[2], shape[3], (shape[2] + L - 1) / L * L, (long) shape[0] * shape[1], scale);
         }
 
+        /**
+         * n rounded up to whole blocks of {@link #product}'s 4 rows: the rows past n are zeros on the
+         * way in and never stored on the way out.
+         */
+        int blockRows() {
+            return (n + 3) / 4 * 4;
+        }
+
         /** Element offset of row i of pair p in a [B, H, N, Dh] view t. */
         long row(Tensor t, long pair, int i) {
             return t.offset() + pair / heads * t.stride(0) + pair % heads * t.stride(1) + i * t.stride(2);
@@ -163,9 +173,9 @@ final class FastAttention implements FusedAttention {
 
         static Scratch of(Geometry g) {
             Scratch s = PER_THREAD.get();
-            int rows = g.n() * g.d();
+            int rows = g.blockRows() * g.d();
             int columns = g.d() * g.np();
-            int scores = g.n() * g.np();
+            int scores = g.blockRows() * g.np();
             if (s.q.length < rows || s.kT.length < columns || s.p.length < scores) {
                 int r = Math.max(rows, s.q.length);
                 int c = Math.max(columns, s.kT.length);
@@ -186,32 +196,34 @@ final class FastAttention implements FusedAttention {
 
     private static void forwardPair(Geometry g, long pair, Tensor[] heads, Tensor out, Tensor lse, Scratch s) {
         int n = g.n();
+        int m = g.blockRows();
         int d = g.d();
         int np = g.np();
         loadRows(g, heads[0], pair, s.q, g.scale());
         loadRows(g, heads[2], pair, s.v, 1f);
         loadTransposed(g, heads[1], pair, s.kT, s.k);
-        product(n, np, d, s.q, d, 1, s.kT, np, s.p, np); // scores
+        product(m, np, d, s.q, d, 1, s.kT, np, s.p, np); // scores
         MemorySegment lseSegment = HostStorage.segmentOf(lse);
         for (int i = 0; i < n; i++) {
             float logSumExp = softmaxRow(s.p, i * np, n, np, s.lanes);
             lseSegment.setAtIndex(F32, lse.offset() + pair * n + i, logSumExp);
         }
-        product(n, d, n, s.p, np, 1, s.v, d, s.result, d); // P·v
+        product(m, d, n, s.p, np, 1, s.v, d, s.result, d); // P·v
         storeRows(g, out, pair, s.result);
     }
 
     private static void backwardPair(
             Geometry g, long pair, Tensor[] heads, Tensor lse, Tensor grad, Tensor[] grads, Scratch s) {
         int n = g.n();
+        int m = g.blockRows();
         int d = g.d();
         int np = g.np();
         loadRows(g, heads[0], pair, s.q, g.scale());
         loadTransposed(g, heads[1], pair, s.kT, s.k);
         loadTransposed(g, heads[2], pair, s.vT, s.v);
         loadRows(g, grad, pair, s.gradOut, 1f);
-        product(n, np, d, s.q, d, 1, s.kT, np, s.p, np);
-        product(n, np, d, s.gradOut, d, 1, s.vT, np, s.dp, np); // dP = dO·vᵀ
+        product(m, np, d, s.q, d, 1, s.kT, np, s.p, np);
+        product(m, np, d, s.gradOut, d, 1, s.vT, np, s.dp, np); // dP = dO·vᵀ
         MemorySegment lseSegment = HostStorage.segmentOf(lse);
         for (int i = 0; i < n; i++) {
             int at = i * np;
@@ -225,14 +237,14 @@ final class FastAttention implements FusedAttention {
                         .intoArray(s.dp, at + j);
             }
         }
-        product(n, d, n, s.dp, np, 1, s.k, d, s.result, d); // dq = scale·dS·k
+        product(m, d, n, s.dp, np, 1, s.k, d, s.result, d); // dq = scale·dS·k
         for (int c = 0; c < n * d; c += L) {
             FloatVector.fromArray(S, s.result, c).mul(g.scale()).intoArray(s.result, c);
         }
         storeRows(g, grads[0], pair, s.result);
-        product(n, d, n, s.dp, 1, np, s.q, d, s.result, d); // dk = dSᵀ·(q·scale)
+        product(m, d, n, s.dp, 1, np, s.q, d, s.result, d); // dk = dSᵀ·(q·scale)
         storeRows(g, grads[1], pair, s.result);
-        product(n, d, n, s.p, 1, np, s.gradOut, d, s.result, d); // dv = Pᵀ·dO
+        product(m, d, n, s.p, 1, np, s.gradOut, d, s.result, d); // dv = Pᵀ·dO
         storeRows(g, grads[2], pair, s.result);
     }
 
@@ -285,125 +297,141 @@ final class FastAttention implements FusedAttention {
     }
 
     /**
-     * c[i·ldc + x] = Σ_p a[i·rowStep + p·colStep]·b[p·ldb + x] for i < m and x < w (a multiple of L),
-     * each element one FMA chain over p in order, in blocks of 4 rows × 2 vectors held in registers.
+     * c[i·ldc + x] = Σ_p a[i·rowStep + p·colStep]·b[p·ldb + x] for i < m (a multiple of 4) and x < w
+     * (a multiple of L), each element one FMA chain over p in order, in blocks of 4 rows × 2 vectors
+     * held in registers (an odd last vector 4 rows × 1).
      */
     private static void product(
             int m, int w, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int x = 0;
-            for (; x + 2 * L <= w; x += 2 * L) {
-                block4x2(i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
-            }
-            for (; x < w; x += L) {
-                block4x1(i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
-            }
-        }
-        for (; i < m; i++) {
-            for (int x = 0; x < w; x += L) {
-                block1x1(i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
+        for (int i = 0; i < m; i += 4) {
+            for (int x = 0; x < w; x += 2 * L) {
+                block4(x + L < w, i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
             }
         }
     }
 
-    private static void block4x2(
-            int i, int x, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
+    /**
+     * Rows i..i+3 × one vector (two where {@code two}) of columns from x. Both widths sit in one method
+     * on purpose: it is then too large for C2 to inline, so every product is a call into one compiled
+     * kernel. With the one-vector loop in a method of its own, C2 inlined it into each of
+     * backwardPair's five products, the compilation passed C2's node budget (NodeCountInliningCutoff),
+     * and exp's helpers further down were left as calls on boxed vectors: the decoder's backward ran
+     * ~20% slower.
+     */
+    private static void block4(
+            boolean two,
+            int i,
+            int x,
+            int k,
+            float[] a,
+            int rowStep,
+            int colStep,
+            float[] b,
+            int ldb,
+            float[] c,
+            int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         int a0 = i * rowStep;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * ldb + x);
-            FloatVector b1 = FloatVector.fromArray(S, b, p * ldb + x + L);
-            int at = a0 + p * colStep;
-            FloatVector r = FloatVector.broadcast(S, a[at]);
-            c00 = r.fma(b0, c00);
-            c01 = r.fma(b1, c01);
-            r = FloatVector.broadcast(S, a[at + rowStep]);
-            c10 = r.fma(b0, c10);
-            c11 = r.fma(b1, c11);
-            r = FloatVector.broadcast(S, a[at + 2 * rowStep]);
-            c20 = r.fma(b0, c20);
-            c21 = r.fma(b1, c21);
-            r = FloatVector.broadcast(S, a[at + 3 * rowStep]);
-            c30 = r.fma(b0, c30);
-            c31 = r.fma(b1, c31);
+        if (two) {
+            for (int p = 0; p < k; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, p * ldb + x);
+                FloatVector b1 = FloatVector.fromArray(S, b, p * ldb + x + L);
+                int at = a0 + p * colStep;
+                FloatVector r = FloatVector.broadcast(S, a[at]);
+                c00 = r.fma(b0, c00);
+                c01 = r.fma(b1, c01);
+                r = FloatVector.broadcast(S, a[at + rowStep]);
+                c10 = r.fma(b0, c10);
+                c11 = r.fma(b1, c11);
+                r = FloatVector.broadcast(S, a[at + 2 * rowStep]);
+                c20 = r.fma(b0, c20);
+                c21 = r.fma(b1, c21);
+                r = FloatVector.broadcast(S, a[at + 3 * rowStep]);
+                c30 = r.fma(b0, c30);
+                c31 = r.fma(b1, c31);
+            }
+        } else {
+            for (int p = 0; p < k; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, p * ldb + x);
+                int at = a0 + p * colStep;
+                c00 = FloatVector.broadcast(S, a[at]).fma(b0, c00);
+                c10 = FloatVector.broadcast(S, a[at + rowStep]).fma(b0, c10);
+                c20 = FloatVector.broadcast(S, a[at + 2 * rowStep]).fma(b0, c20);
+                c30 = FloatVector.broadcast(S, a[at + 3 * rowStep]).fma(b0, c30);
+            }
         }
         int o = i * ldc + x;
         c00.intoArray(c, o);
-        c01.intoArray(c, o + L);
         c10.intoArray(c, o + ldc);
-        c11.intoArray(c, o + ldc + L);
         c20.intoArray(c, o + 2 * ldc);
-        c21.intoArray(c, o + 2 * ldc + L);
         c30.intoArray(c, o + 3 * ldc);
-        c31.intoArray(c, o + 3 * ldc + L);
-    }
-
-    private static void block4x1(
-            int i, int x, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-        int a0 = i * rowStep;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, p * ldb + x);
-            int at = a0 + p * colStep;
-            c0 = FloatVector.broadcast(S, a[at]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[at + rowStep]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[at + 2 * rowStep]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[at + 3 * rowStep]).fma(b0, c3);
+        if (two) {
+            c01.intoArray(c, o + L);
+            c11.intoArray(c, o + ldc + L);
+            c21.intoArray(c, o + 2 * ldc + L);
+            c31.intoArray(c, o + 3 * ldc + L);
         }
-        int o = i * ldc + x;
-        c0.intoArray(c, o);
-        c1.intoArray(c, o + ldc);
-        c2.intoArray(c, o + 2 * ldc);
-        c3.intoArray(c, o + 3 * ldc);
     }
 
-    private static void block1x1(
-            int i, int x, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
-        FloatVector c0 = FloatVector.zero(S);
-        int a0 = i * rowStep;
-        for (int p = 0; p < k; p++) {
-            c0 = FloatVector.broadcast(S, a[a0 + p * colStep]).fma(FloatVector.fromArray(S, b, p * ldb + x), c0);
-        }
-        c0.intoArray(c, i * ldc + x);
-    }
-
-    /** The pair's n rows of t into rows[n·d], each element times factor. */
+    /**
+     * The pair's n rows of t into rows[n·d], each element times factor, vector by vector (d is whole
+     * vectors); zeros up to {@link Geometry#blockRows}.
+     */
     private static void loadRows(Geometry g, Tensor t, long pair, float[] rows, float factor) {
         MemorySegment segment = HostStorage.segmentOf(t);
         int d = g.d();
         for (int i = 0; i < g.n(); i++) {
-            MemorySegment.copy(segment, F32, g.row(t, pair, i) * 4, rows, i * d, d);
-        }
-        if (factor != 1f) {
-            for (int c = 0; c < g.n() * d; c += L) {
-                FloatVector.fromArray(S, rows, c).mul(factor).intoArray(rows, c);
+            long row = g.row(t, pair, i) * 4;
+            for (int c = 0; c < d; c += L) {
+                FloatVector.fromMemorySegment(S, segment, row + c * 4L, ORDER)
+                        .mul(factor)
+                        .intoArray(rows, i * d + c);
             }
         }
+        Arrays.fill(rows, g.n() * d, g.blockRows() * d, 0f);
     }
 
-    /** The pair's rows of t into rows[n·d], and transposed into columns[d·np] (zero beyond n). */
+    /**
+     * The pair's rows of t into rows[n·d], and transposed into columns[d·np] (zero beyond n): 8 rows
+     * × 8 columns at a time in registers where vectors hold 8 floats, the last n mod 8 rows one by one.
+     */
     private static void loadTransposed(Geometry g, Tensor t, long pair, float[] columns, float[] rows) {
         loadRows(g, t, pair, rows, 1f);
         int n = g.n();
         int d = g.d();
         int np = g.np();
+        int blocked = L == 8 ? n - n % 8 : 0;
+        for (int c = 0; c < d; c++) { // the padding, and lanes the last rows overwrite next
+            FloatVector.zero(S).intoArray(columns, (c + 1) * np - L);
+        }
+        if (blocked > 0) {
+            MemorySegment segment = HostStorage.segmentOf(t);
+            long step = t.stride(2) * 4L;
+            for (int j = 0; j < blocked; j += 8) {
+                long row = g.row(t, pair, j) * 4;
+                for (int c = 0; c < d; c += 8) {
+                    Butterfly.transpose(segment, row + c * 4L, step, columns, c * np + j, np);
+                }
+            }
+        }
         for (int c = 0; c < d; c++) {
-            for (int j = 0; j < n; j++) {
+            for (int j = blocked; j < n; j++) {
                 columns[c * np + j] = rows[j * d + c];
             }
-            Arrays.fill(columns, c * np + n, (c + 1) * np, 0f);
         }
     }
 
     private static void storeRows(Geometry g, Tensor t, long pair, float[] rows) {
         MemorySegment segment = HostStorage.segmentOf(t);
+        int d = g.d();
         for (int i = 0; i < g.n(); i++) {
-            MemorySegment.copy(rows, i * g.d(), segment, F32, g.row(t, pair, i) * 4, g.d());
+            long row = g.row(t, pair, i) * 4;
+            for (int c = 0; c < d; c += L) {
+                FloatVector.fromArray(S, rows, i * d + c).intoMemorySegment(segment, row + c * 4L, ORDER);
+            }
         }
     }
 }

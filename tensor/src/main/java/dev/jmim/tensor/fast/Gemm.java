@@ -193,39 +193,7 @@ public final class Gemm {
             int o = (j / NR) * kc * NR + j % NR;
             for (int p = 0; p < steps; p += 8) {
                 long c = (at + j * ldw + p) * 4;
-                FloatVector r0 = FloatVector.fromMemorySegment(S, s, c, ORDER);
-                FloatVector r1 = FloatVector.fromMemorySegment(S, s, c + w, ORDER);
-                FloatVector r2 = FloatVector.fromMemorySegment(S, s, c + 2 * w, ORDER);
-                FloatVector r3 = FloatVector.fromMemorySegment(S, s, c + 3 * w, ORDER);
-                FloatVector r4 = FloatVector.fromMemorySegment(S, s, c + 4 * w, ORDER);
-                FloatVector r5 = FloatVector.fromMemorySegment(S, s, c + 5 * w, ORDER);
-                FloatVector r6 = FloatVector.fromMemorySegment(S, s, c + 6 * w, ORDER);
-                FloatVector r7 = FloatVector.fromMemorySegment(S, s, c + 7 * w, ORDER);
-                FloatVector d0 = lower(r0, r1, 1);
-                FloatVector d1 = upper(r0, r1, 1);
-                FloatVector d2 = lower(r2, r3, 1);
-                FloatVector d3 = upper(r2, r3, 1);
-                FloatVector d4 = lower(r4, r5, 1);
-                FloatVector d5 = upper(r4, r5, 1);
-                FloatVector d6 = lower(r6, r7, 1);
-                FloatVector d7 = upper(r6, r7, 1);
-                FloatVector e0 = lower(d0, d2, 2);
-                FloatVector e1 = lower(d1, d3, 2);
-                FloatVector e2 = upper(d0, d2, 2);
-                FloatVector e3 = upper(d1, d3, 2);
-                FloatVector e4 = lower(d4, d6, 2);
-                FloatVector e5 = lower(d5, d7, 2);
-                FloatVector e6 = upper(d4, d6, 2);
-                FloatVector e7 = upper(d5, d7, 2);
-                int op = o + p * NR;
-                lower(e0, e4, 4).intoArray(out, op);
-                lower(e1, e5, 4).intoArray(out, op + NR);
-                lower(e2, e6, 4).intoArray(out, op + 2 * NR);
-                lower(e3, e7, 4).intoArray(out, op + 3 * NR);
-                upper(e0, e4, 4).intoArray(out, op + 4 * NR);
-                upper(e1, e5, 4).intoArray(out, op + 5 * NR);
-                upper(e2, e6, 4).intoArray(out, op + 6 * NR);
-                upper(e3, e7, 4).intoArray(out, op + 7 * NR);
+                Butterfly.transpose(s, c, w, out, o + p * NR, NR);
             }
         }
     }
