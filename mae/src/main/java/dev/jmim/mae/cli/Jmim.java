@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jmim} command line: the entry point of the launcher script. */
 @Command(
         name = "jmim",
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help and --version too
         mixinStandardHelpOptions = true,
         versionProvider = Jmim.Version.class,
         description = "Masked image modeling on the JVM.",
