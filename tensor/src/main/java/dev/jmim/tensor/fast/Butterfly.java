@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The rounds of an 8 × 8 register transpose of eight 8-float vectors v0..v7 (vector k holds
- * column k): round d ∈ {1, 2, 4} pairs vk with vk+d for each k whose bit d is clear, and after
- * rounds 1, 2, 4 vector k holds row k. Each output is one single-vector shuffle (swap the lanes d
+ * column k): round d ∈ {1, 2, 4} pairs vk with vk+d for each k with k & d = 0, and after rounds
+ * 1, 2, 4 vector k holds row k. Each output is one single-vector shuffle (swap the lanes d
  * apart) and one blend with a constant mask: half the permutes of two-vector shuffles, which C2
  * turns into two permutes and a variable blend each (bench/NOTES.md, transpose copy).
  * {@link #transpose} reads a block from a segment into an array (Gemm's packed panels, attention's
@@ -70,12 +70,12 @@ final class Butterfly {
         upper(e3, e7, 4).intoArray(out, o + 7 * outStep);
     }
 
-    /** Round d's output for the lower vector a of the pair (a, b): lane i is a[i] where i's bit d is clear, else b[i − d]. */
+    /** Round d's output for the lower vector a of the pair (a, b): lane i is a[i] where i & d = 0, else b[i − d]. */
     static FloatVector lower(FloatVector a, FloatVector b, int d) {
         return a.blend(b.rearrange(swap(d)), bit(d));
     }
 
-    /** Round d's output for the upper vector b of the pair (a, b): lane i is a[i + d] where i's bit d is clear, else b[i]. */
+    /** Round d's output for the upper vector b of the pair (a, b): lane i is a[i + d] where i & d = 0, else b[i]. */
     static FloatVector upper(FloatVector a, FloatVector b, int d) {
         return a.rearrange(swap(d)).blend(b, bit(d));
     }

@@ -20,9 +20,8 @@ import jdk.incubator.vector.FloatVector;
  * copied into per-thread arrays (k and v also transposed, rows padded to whole vectors), and the
  * pair's scores, softmax and products are computed there, in L1 and L2, by one small register-blocked
  * product ({@link #product}: 4 rows × 2 vectors, every element one FMA chain in order; rows padded
- * with zeros to whole blocks). The backward
- * recomputes the probabilities from the saved log-sum-exp. Each pair is computed by one thread, so
- * results do not depend on the thread count.
+ * with zeros to whole blocks). The backward recomputes the probabilities from the saved log-sum-exp.
+ * Each pair is computed by one thread, so results do not depend on the thread count.
  *
  * <p>It replaces six batched GEMMs of a few thousand flops each (17 × 64 × 17 in MAE-tiny's
  * encoder ran at 7 GFLOP/s through the packed GEMM: half its tile was padding), a softmax and its
