@@ -160,8 +160,8 @@ final class FastAttention implements FusedAttention {
     private static final class Scratch {
         private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
         float[] q = new float[0]; // [n, d], times scale
-        float[] k = new float[0]; // [n, d]
-        float[] v = new float[0]; // [n, d]
+        float[] k = new float[0]; // [n, d], for the backward
+        float[] v = new float[0]; // [n, d], for the forward
         float[] gradOut = new float[0]; // [n, d]
         float[] result = new float[0]; // [n, d]: the output, then dq, dk, dv in turn
         float[] kT = new float[0]; // [d, np], zero beyond n
@@ -200,7 +200,7 @@ final class FastAttention implements FusedAttention {
         int np = g.np();
         loadRows(g, heads[0], pair, s.q, g.scale());
         loadRows(g, heads[2], pair, s.v, 1f);
-        loadTransposed(g, heads[1], pair, s.kT, s.k);
+        loadTransposed(g, heads[1], pair, s.kT);
         product(m, np, d, s.q, d, 1, s.kT, np, s.p, np); // scores
         MemorySegment lseSegment = HostStorage.segmentOf(lse);
         for (int i = 0; i < n; i++) {
@@ -217,17 +217,23 @@ final class FastAttention implements FusedAttention {
         int m = g.blockRows();
         int d = g.d();
         int np = g.np();
+        // P first, while this compilation is small: C2 inlines in this order until its node budget
+        // runs out, and exp's helpers must not be where it does (bench/NOTES.md, Vector API item 11)
         loadRows(g, heads[0], pair, s.q, g.scale());
-        loadTransposed(g, heads[1], pair, s.kT, s.k);
-        loadTransposed(g, heads[2], pair, s.vT, s.v);
-        loadRows(g, grad, pair, s.gradOut, 1f);
+        loadTransposed(g, heads[1], pair, s.kT);
         product(m, np, d, s.q, d, 1, s.kT, np, s.p, np);
-        product(m, np, d, s.gradOut, d, 1, s.vT, np, s.dp, np); // dP = dO·vᵀ
         MemorySegment lseSegment = HostStorage.segmentOf(lse);
         for (int i = 0; i < n; i++) {
             int at = i * np;
             Arrays.fill(s.p, at + n, at + np, Float.NEGATIVE_INFINITY);
             probabilities(s.p, at, np, lseSegment.getAtIndex(F32, lse.offset() + pair * n + i));
+        }
+        loadRows(g, heads[1], pair, s.k, 1f);
+        loadTransposed(g, heads[2], pair, s.vT);
+        loadRows(g, grad, pair, s.gradOut, 1f);
+        product(m, np, d, s.gradOut, d, 1, s.vT, np, s.dp, np); // dP = dO·vᵀ
+        for (int i = 0; i < n; i++) {
+            int at = i * np;
             // dS = P·(dP − Σ P·dP): the row sum from the row itself, so that Σ dS is 0 up to rounding
             float rowDot = dot(s.p, s.dp, at, np, s.lanes);
             for (int j = 0; j < np; j += L) {
@@ -394,11 +400,11 @@ final class FastAttention implements FusedAttention {
     }
 
     /**
-     * The pair's rows of t into rows[n·d], and transposed into columns[d·np] (zero beyond n): 8 rows
-     * × 8 columns at a time in registers where vectors hold 8 floats, the last n mod 8 rows one by one.
+     * The pair's rows of t transposed into columns[d·np] (zero beyond n): 8 rows × 8 columns at a
+     * time in registers where vectors hold 8 floats, the last n mod 8 rows element by element.
      */
-    private static void loadTransposed(Geometry g, Tensor t, long pair, float[] columns, float[] rows) {
-        loadRows(g, t, pair, rows, 1f);
+    private static void loadTransposed(Geometry g, Tensor t, long pair, float[] columns) {
+        MemorySegment segment = HostStorage.segmentOf(t);
         int n = g.n();
         int d = g.d();
         int np = g.np();
@@ -406,19 +412,17 @@ final class FastAttention implements FusedAttention {
         for (int c = 0; c < d; c++) { // the padding, and lanes the last rows overwrite next
             FloatVector.zero(S).intoArray(columns, (c + 1) * np - L);
         }
-        if (blocked > 0) {
-            MemorySegment segment = HostStorage.segmentOf(t);
-            long step = t.stride(2) * 4L;
-            for (int j = 0; j < blocked; j += 8) {
-                long row = g.row(t, pair, j) * 4;
-                for (int c = 0; c < d; c += 8) {
-                    Butterfly.transpose(segment, row + c * 4L, step, columns, c * np + j, np);
-                }
+        long step = t.stride(2) * 4L;
+        for (int j = 0; j < blocked; j += 8) {
+            long row = g.row(t, pair, j) * 4;
+            for (int c = 0; c < d; c += 8) {
+                Butterfly.transpose(segment, row + c * 4L, step, columns, c * np + j, np);
             }
         }
-        for (int c = 0; c < d; c++) {
-            for (int j = blocked; j < n; j++) {
-                columns[c * np + j] = rows[j * d + c];
+        for (int j = blocked; j < n; j++) {
+            long row = g.row(t, pair, j);
+            for (int c = 0; c < d; c++) {
+                columns[c * np + j] = segment.getAtIndex(F32, row + c);
             }
         }
     }
