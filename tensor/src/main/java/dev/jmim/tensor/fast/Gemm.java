@@ -14,9 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * F32 matrix multiply C = A·B in the BLIS shape: B is packed into panels NR wide, A into panels MR
  * tall, and a register-blocked MR×NR micro-kernel (4×16: eight 8-float accumulators) runs over each
  * pair of panels. (4×16 keeps 8 accumulators + 2 B vectors + 1 broadcast in registers; a 6×16
- * kernel measured 2.3× slower on JDK 25 because C2 spills its 12 accumulators: bench/NOTES.md.) A and B are read through arbitrary element strides, so transposed operands cost
- * nothing extra; C's rows are dense (column stride 1), any row stride apart. Every element of C is summed in the same order
- * whatever the thread count, so results are identical run to run and across thread counts. A bias
+ * kernel measured 2.3× slower on JDK 25 because C2 spills its 12 accumulators: bench/NOTES.md.) A
+ * and B are read through arbitrary element strides, so transposed operands cost nothing extra; C's
+ * rows are dense (column stride 1), any row stride apart. Every element of C is summed in the same
+ * order whatever the thread count, so results are identical run to run and across thread counts. A bias
  * row, where given, is added as each tile of C is stored for the last time (after the product, so
  * the bits equal a separate add), which saves a pass over C.
  */

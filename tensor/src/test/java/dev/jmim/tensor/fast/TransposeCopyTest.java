@@ -16,10 +16,11 @@ import org.quicktheories.core.Gen;
 
 /**
  * Property: copies that are batches of 2-D transposes ({@link Transpose}: 8 × 8 register blocks in
- * 128² tiles, x staged through an aligned tile where its rows have an odd length, element-wise edges) give exactly the reference backend's elements, on 1 and 2
- * threads, for F32 and I32; sizes are 0 or straddle the block (7, 8, 9) and the tile (127, 128, 129), and
- * the batch dim may sit between the two transposed ones (a head permute), the output may have a
- * row stride wider than its rows.
+ * 128² tiles, x staged through an aligned tile where its rows have an odd length, element-wise
+ * edges) give exactly the reference backend's elements, on 1 and 2 threads, for F32 and I32; sizes
+ * are 0 or straddle the block (7, 8, 9) and the tile (127, 128, 129), and the batch dim may sit
+ * between the two transposed ones (a head permute), the output may have a row stride wider than its
+ * rows.
  */
 class TransposeCopyTest {
     private static final int[] SIZES = {0, 1, 2, 7, 8, 9, 16, 17, 64, 127, 128, 129, 200};
