@@ -1,9 +1,7 @@
 package dev.jmim.tensor.fast;
 
 import static dev.jmim.tensor.fast.Lanes.F32;
-import static dev.jmim.tensor.fast.Lanes.L;
 import static dev.jmim.tensor.fast.Lanes.ORDER;
-import static dev.jmim.tensor.fast.Lanes.S;
 
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Device;
@@ -14,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Attention on the CPU, one (batch, head) pair at a time: its q (times scale), k and v rows are
@@ -26,8 +25,15 @@ import jdk.incubator.vector.FloatVector;
  * <p>It replaces six batched GEMMs of a few thousand flops each (17 × 64 × 17 in MAE-tiny's
  * encoder ran at 7 GFLOP/s through the packed GEMM: half its tile was padding), a softmax and its
  * backward, and their [B, H, N, N] temporaries.
+ *
+ * <p>Vectors hold 8 floats on every machine, AVX-512 included: rows pad to fewer columns (MAE-tiny's
+ * 17 tokens to 24, not 32), k and v go through {@link Butterfly}'s 8 × 8 transposes, and any head
+ * dimension that is a multiple of 8 is taken.
  */
 final class FastAttention implements FusedAttention {
+    private static final VectorSpecies<Float> S = Butterfly.S8;
+    private static final int L = S.length();
+
     private final Parallel parallel;
 
     FastAttention(Parallel parallel) {
@@ -264,7 +270,7 @@ final class FastAttention implements FusedAttention {
             max = max.max(FloatVector.fromArray(S, row, at + j));
         }
         max.intoArray(lanes, 0);
-        float shift = Lanes.fold(lanes, true);
+        float shift = Lanes.fold(lanes, L, true);
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < np; j += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(S, row, at + j).sub(shift));
@@ -272,7 +278,7 @@ final class FastAttention implements FusedAttention {
             e.intoArray(row, at + j);
         }
         sum.intoArray(lanes, 0);
-        float total = Lanes.fold(lanes, false);
+        float total = Lanes.fold(lanes, L, false);
         for (int j = 0; j < np; j += L) {
             FloatVector.fromArray(S, row, at + j).div(total).intoArray(row, at + j);
         }
@@ -298,7 +304,7 @@ final class FastAttention implements FusedAttention {
             sum = FloatVector.fromArray(S, x, at + c).fma(FloatVector.fromArray(S, y, at + c), sum);
         }
         sum.intoArray(lanes, 0);
-        return Lanes.fold(lanes, false);
+        return Lanes.fold(lanes, L, false);
     }
 
     /**
@@ -401,14 +407,14 @@ final class FastAttention implements FusedAttention {
 
     /**
      * The pair's rows of t transposed into columns[d·np] (zero beyond n): 8 rows × 8 columns at a
-     * time in registers where vectors hold 8 floats, the last n mod 8 rows element by element.
+     * time in registers, the last n mod 8 rows element by element.
      */
     private static void loadTransposed(Geometry g, Tensor t, long pair, float[] columns) {
         MemorySegment segment = HostStorage.segmentOf(t);
         int n = g.n();
         int d = g.d();
         int np = g.np();
-        int blocked = L == 8 ? n - n % 8 : 0;
+        int blocked = n - n % 8;
         for (int c = 0; c < d; c++) { // the padding, and lanes the last rows overwrite next
             FloatVector.zero(S).intoArray(columns, (c + 1) * np - L);
         }

@@ -66,10 +66,10 @@ final class Lanes {
         }
     }
 
-    /** Vector lanes stored in buffer, folded in lane order: the maximum (NaN wins) or the sum. */
-    static float fold(float[] buffer, boolean max) {
+    /** buffer[0, lanes) (a vector stored there), folded in lane order: the maximum (NaN wins) or the sum. */
+    static float fold(float[] buffer, int lanes, boolean max) {
         float acc = buffer[0];
-        for (int lane = 1; lane < L; lane++) {
+        for (int lane = 1; lane < lanes; lane++) {
             acc = max ? Math.max(acc, buffer[lane]) : acc + buffer[lane];
         }
         return acc;

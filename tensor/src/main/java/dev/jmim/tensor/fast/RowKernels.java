@@ -79,7 +79,7 @@ final class RowKernels {
             maxW = maxW.max(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
         }
         maxV.max(maxW).intoArray(buffer, 0);
-        return Lanes.fold(buffer, true);
+        return Lanes.fold(buffer, L, true);
     }
 
     /**
@@ -98,7 +98,7 @@ final class RowKernels {
             }
         }
         sumV.intoArray(buffer, 0);
-        return Lanes.fold(buffer, false);
+        return Lanes.fold(buffer, L, false);
     }
 
     /** buffer[0, L) = e^buffer[0, L), through the vector exp. */

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float functions from IEEE arithmetic alone (add, multiply, FMA, divide, conversions), so that
@@ -36,8 +37,7 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorMath {
     private static final float LOG2E = (float) (1 / Math.log(2));
     private static final float LN2_HI = 0x1.62e4p-1f; // 15 significant bits: n·LN2_HI is exact for |n| ≤ 2⁹
-    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(Lanes.S, -LN2_HI);
-    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(Lanes.S, (float) -(Math.log(2) - 0x1.62e4p-1));
+    private static final float NEG_LN2_LO = (float) -(Math.log(2) - 0x1.62e4p-1);
     private static final float EXP_LOWEST = -104f;
     private static final float EXP_HIGHEST = 89f;
     private static final float ROUNDER = 0x1.8p23f; // x + 1.5·2²³ − 1.5·2²³ rounds x to an integer
@@ -144,7 +144,7 @@ final class VectorMath {
     static FloatVector exp(FloatVector x) {
         FloatVector c = clampExponent(x);
         FloatVector n = c.fma(LOG2E, ROUNDER).sub(ROUNDER);
-        return scaleByPowerOfTwo(expPolynomial(n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, c))), n);
+        return scaleByPowerOfTwo(expPolynomial(remainder(n, c)), n);
     }
 
     /**
@@ -154,8 +154,17 @@ final class VectorMath {
     static FloatVector expSum(FloatVector a, FloatVector b) {
         FloatVector c = clampExponent(a);
         FloatVector n = c.add(b).fma(LOG2E, ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, c)).add(b);
+        FloatVector r = remainder(n, c).add(b);
         return scaleByPowerOfTwo(expPolynomial(r), n);
+    }
+
+    /**
+     * c − n·ln2 in two FMAs (Cody–Waite). The constants are broadcast to c's species, so that exp
+     * serves any vector width (attention's 8 floats on an AVX-512 machine too); C2 hoists them.
+     */
+    private static FloatVector remainder(FloatVector n, FloatVector c) {
+        VectorSpecies<Float> species = c.species();
+        return n.fma(FloatVector.broadcast(species, NEG_LN2_LO), n.fma(FloatVector.broadcast(species, -LN2_HI), c));
     }
 
     /**
