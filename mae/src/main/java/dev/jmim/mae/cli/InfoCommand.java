@@ -3,6 +3,7 @@ package dev.jmim.mae.cli;
 import dev.jmim.tensor.Backend;
 import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.Device;
+import dev.jmim.tensor.fast.Gemm;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import jdk.incubator.vector.FloatVector;
@@ -34,6 +35,7 @@ public final class InfoCommand implements Callable<Integer> {
                 "vector",
                 FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit preferred species = "
                         + FloatVector.SPECIES_PREFERRED.length() + " floats per vector");
+        row(out, "gemm kernel", Gemm.KERNEL + " (choose with -Djmim.cpu.gemm=4x16 or 8x32)");
         row(out, "heap", String.format("%,d MiB max", rt.maxMemory() >> 20));
         for (Backends.ProviderStatus p : Backends.providers()) {
             String state = p.unavailableReason().map(r -> "unavailable: " + r).orElse("available");

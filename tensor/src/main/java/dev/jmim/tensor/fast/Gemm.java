@@ -12,30 +12,56 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * F32 matrix multiply C = A·B in the BLIS shape: B is packed into panels NR wide, A into panels MR
- * tall, and a register-blocked MR×NR micro-kernel (4×16: eight 8-float accumulators) runs over each
- * pair of panels. (4×16 keeps 8 accumulators + 2 B vectors + 1 broadcast in registers; a 6×16
- * kernel measured 2.3× slower on JDK 25 because C2 spills its 12 accumulators: bench/NOTES.md.) A
- * and B are read through arbitrary element strides, so transposed operands cost nothing extra; C's
- * rows are dense (column stride 1), any row stride apart. Every element of C is summed in the same
- * order whatever the thread count, so results are identical run to run and across thread counts. A bias
- * row, where given, is added as each tile of C is stored for the last time (after the product, so
- * the bits equal a separate add), which saves a pass over C.
+ * tall, and a register-blocked MR×NR micro-kernel runs over each pair of panels: 8×32 (sixteen
+ * 16-float accumulators) where the CPU has 512-bit vectors, 4×16 (eight 8-float ones) elsewhere.
+ * The shapes follow the register file: AVX-512 has 32 vector registers, AVX2 16, and C2 spilled
+ * a 6×16 kernel's 12 accumulators there (2.3× slower, bench/NOTES.md); on an AVX-512 machine 8×32
+ * measured 1.7× the 4×32 and above 10×32 and 12×32. {@code -Djmim.cpu.gemm=4x16} or {@code 8x32}
+ * picks one. A and B are read through arbitrary element strides, so transposed operands cost
+ * nothing extra; C's rows are dense (column stride 1), any row stride apart. Every element of C is
+ * summed in the same order whatever the thread count, so results are identical run to run and
+ * across thread counts (not across the two kernel shapes, whose K blocks are the same but whose
+ * rounding is not guaranteed to be). A bias row, where given, is added as each tile of C is stored
+ * for the last time (after the product, so the bits equal a separate add), which saves a pass over C.
  */
 public final class Gemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    static final int MR = 4;
-    static final int NR = 16;
+    /** The micro-kernel in use, as "MR×NR", for {@code jmim info}. */
+    public static final String KERNEL;
+
+    static final VectorSpecies<Float> S;
+    static final int MR;
+
+    static {
+        String chosen = System.getProperty("jmim.cpu.gemm", "");
+        boolean wide =
+                switch (chosen) {
+                    case "8x32" -> true;
+                    case "4x16" -> false;
+                    case "" -> FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "-Djmim.cpu.gemm must be 4x16 or 8x32 (or unset: chosen by the CPU's vector width); got "
+                                        + chosen);
+                };
+        S = wide ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+        MR = wide ? 8 : 4;
+        KERNEL = MR + "x" + 2 * S.length();
+    }
+
+    static final int L = S.length();
+    static final int NR = 2 * L;
     static final int KC = 256;
     static final int MC = 96;
     static final int NC = 1024;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    // two-vector shuffles across the whole vector for packing A (index i >= 8: lane i - 8 of the
-    // second vector): single floats, then pairs of floats, interleaved
-    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromValues(S, 0, 8, 1, 9, 2, 10, 3, 11);
-    private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromValues(S, 4, 12, 5, 13, 6, 14, 7, 15);
-    private static final VectorShuffle<Float> ZIP_PAIRS_LOW = VectorShuffle.fromValues(S, 0, 1, 8, 9, 2, 3, 10, 11);
-    private static final VectorShuffle<Float> ZIP_PAIRS_HIGH = VectorShuffle.fromValues(S, 4, 5, 12, 13, 6, 7, 14, 15);
+    private static final VectorSpecies<Float> S8 = Butterfly.S8;
+    // two-vector shuffles of 8 floats for packing A 4 rows at a time (index i >= 8: lane i - 8 of
+    // the second vector): single floats, then pairs of floats, interleaved
+    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromValues(S8, 0, 8, 1, 9, 2, 10, 3, 11);
+    private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromValues(S8, 4, 12, 5, 13, 6, 14, 7, 15);
+    private static final VectorShuffle<Float> ZIP_PAIRS_LOW = VectorShuffle.fromValues(S8, 0, 1, 8, 9, 2, 3, 10, 11);
+    private static final VectorShuffle<Float> ZIP_PAIRS_HIGH = VectorShuffle.fromValues(S8, 4, 5, 12, 13, 6, 7, 14, 15);
 
     private Gemm() {}
 
@@ -177,7 +203,7 @@ public final class Gemm {
             for (int j = 0; j < columns; j += NR) {
                 int o = j * kc + p * NR;
                 FloatVector.fromMemorySegment(S, s, row + j * 4L, ORDER).intoArray(out, o);
-                FloatVector.fromMemorySegment(S, s, row + j * 4L + 32, ORDER).intoArray(out, o + 8);
+                FloatVector.fromMemorySegment(S, s, row + (j + L) * 4L, ORDER).intoArray(out, o + L);
             }
         }
     }
@@ -233,27 +259,48 @@ public final class Gemm {
         if (a.colStride() == 1) {
             rows = mc - mc % MR;
             steps = kc - kc % 8;
-            packRowsOfA(a.segment(), at, a.rowStride(), kc, rows, steps, out);
+            if (MR == 8) {
+                packRowsOfA8(a.segment(), at, a.rowStride(), kc, rows, steps, out);
+            } else {
+                packRowsOfA4(a.segment(), at, a.rowStride(), kc, rows, steps, out);
+            }
         } else if (a.rowStride() == 1) {
-            rows = mc - mc % (2 * MR);
-            steps = kc - kc % 2;
-            packColumnsOfA(a.segment(), at, a.colStride(), kc, rows, steps, out);
+            if (MR == 8) {
+                rows = mc - mc % MR;
+                steps = kc;
+                packColumnsOfA8(a.segment(), at, a.colStride(), kc, rows, out);
+            } else {
+                rows = mc - mc % (2 * MR);
+                steps = kc - kc % 2;
+                packColumnsOfA4(a.segment(), at, a.colStride(), kc, rows, steps, out);
+            }
         }
         packAElements(a, ic, pc, kc, out, rows, mc, 0, kc);
         packAElements(a, ic, pc, kc, out, 0, rows, steps, kc);
     }
 
-    /** Full panels of a row-major A (row i at element at + i·lda), 4 rows × 8 steps per round. */
-    private static void packRowsOfA(MemorySegment s, long at, long lda, int kc, int rows, int steps, float[] out) {
+    /** Full 8-row panels of a row-major A (row i at element at + i·lda), 8 rows × 8 steps per {@link Butterfly}. */
+    private static void packRowsOfA8(MemorySegment s, long at, long lda, int kc, int rows, int steps, float[] out) {
+        long w = lda * 4;
+        for (int i = 0; i < rows; i += 8) {
+            long r = (at + i * lda) * 4;
+            for (int p = 0; p < steps; p += 8) {
+                Butterfly.transpose(s, r + p * 4L, w, out, i * kc + p * 8, 8);
+            }
+        }
+    }
+
+    /** Full 4-row panels of a row-major A (row i at element at + i·lda), 4 rows × 8 steps per round. */
+    private static void packRowsOfA4(MemorySegment s, long at, long lda, int kc, int rows, int steps, float[] out) {
         long w = lda * 4;
         for (int i = 0; i < rows; i += MR) {
             long r = (at + i * lda) * 4;
             int o = i * kc;
             for (int p = 0; p < steps; p += 8) {
-                FloatVector r0 = FloatVector.fromMemorySegment(S, s, r + p * 4L, ORDER);
-                FloatVector r1 = FloatVector.fromMemorySegment(S, s, r + w + p * 4L, ORDER);
-                FloatVector r2 = FloatVector.fromMemorySegment(S, s, r + 2 * w + p * 4L, ORDER);
-                FloatVector r3 = FloatVector.fromMemorySegment(S, s, r + 3 * w + p * 4L, ORDER);
+                FloatVector r0 = FloatVector.fromMemorySegment(S8, s, r + p * 4L, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S8, s, r + w + p * 4L, ORDER);
+                FloatVector r2 = FloatVector.fromMemorySegment(S8, s, r + 2 * w + p * 4L, ORDER);
+                FloatVector r3 = FloatVector.fromMemorySegment(S8, s, r + 3 * w + p * 4L, ORDER);
                 FloatVector a = r0.rearrange(ZIP_LOW, r1);
                 FloatVector b = r0.rearrange(ZIP_HIGH, r1);
                 FloatVector c = r2.rearrange(ZIP_LOW, r3);
@@ -266,16 +313,26 @@ public final class Gemm {
         }
     }
 
+    /** Full 8-row panels of an A whose columns are contiguous (step p at element at + p·ldx): one vector per step. */
+    private static void packColumnsOfA8(MemorySegment s, long at, long ldx, int kc, int rows, float[] out) {
+        for (int i = 0; i < rows; i += 8) {
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromMemorySegment(S8, s, (at + p * ldx + i) * 4, ORDER)
+                        .intoArray(out, i * kc + p * 8);
+            }
+        }
+    }
+
     /**
-     * Full panel pairs of an A whose columns are contiguous (step p at element at + p·ldx): for two
-     * steps of 8 rows, the first 4 rows of both go to one panel and the last 4 to the next.
+     * Full 4-row panel pairs of an A whose columns are contiguous (step p at element at + p·ldx): for
+     * two steps of 8 rows, the first 4 rows of both go to one panel and the last 4 to the next.
      */
-    private static void packColumnsOfA(MemorySegment s, long at, long ldx, int kc, int rows, int steps, float[] out) {
+    private static void packColumnsOfA4(MemorySegment s, long at, long ldx, int kc, int rows, int steps, float[] out) {
         for (int i = 0; i < rows; i += 2 * MR) {
             for (int p = 0; p < steps; p += 2) {
                 long c = (at + p * ldx + i) * 4;
-                FloatVector x0 = FloatVector.fromMemorySegment(S, s, c, ORDER);
-                FloatVector x1 = FloatVector.fromMemorySegment(S, s, c + ldx * 4, ORDER);
+                FloatVector x0 = FloatVector.fromMemorySegment(S8, s, c, ORDER);
+                FloatVector x1 = FloatVector.fromMemorySegment(S8, s, c + ldx * 4, ORDER);
                 lower(x0, x1, 4).intoArray(out, i * kc + p * MR); // first halves of both
                 upper(x0, x1, 4).intoArray(out, (i + MR) * kc + p * MR); // second halves
             }
@@ -295,21 +352,86 @@ public final class Gemm {
     }
 
     /**
-     * The 4×16 micro-kernel: tile = A panel · B panel over kc steps. It touches only Java arrays and
-     * stays small: with the C update (a MemorySegment access per row) inside it, C2's node budget
-     * ran out during training and left the FMAs un-intrinsified (boxed vectors, 4× slower; see
-     * bench/NOTES.md).
+     * The micro-kernel: tile = A panel · B panel over kc steps (MR rows × two vectors). It touches
+     * only Java arrays and stays small: with the C update (a MemorySegment access per row) inside
+     * it, C2's node budget ran out during training and left the FMAs un-intrinsified (boxed vectors,
+     * 4× slower; see bench/NOTES.md). MR is a constant, so C2 keeps one of the two bodies.
      */
     private static void kernel(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
+        if (MR == 8) {
+            kernel8(a, aAt, b, bAt, kc, tile);
+        } else {
+            kernel4(a, aAt, b, bAt, kc, tile);
+        }
+    }
+
+    private static void kernel8(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bAt + p * NR;
+            int ai = aAt + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
+        c60.intoArray(tile, 12 * L);
+        c61.intoArray(tile, 13 * L);
+        c70.intoArray(tile, 14 * L);
+        c71.intoArray(tile, 15 * L);
+    }
+
+    private static void kernel4(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bi = bAt + p * NR;
-            int ai = aAt + p * MR;
+            int ai = aAt + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + 8);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -324,13 +446,13 @@ public final class Gemm {
             c31 = x.fma(b1, c31);
         }
         c00.intoArray(tile, 0);
-        c01.intoArray(tile, 8);
-        c10.intoArray(tile, 16);
-        c11.intoArray(tile, 24);
-        c20.intoArray(tile, 32);
-        c21.intoArray(tile, 40);
-        c30.intoArray(tile, 48);
-        c31.intoArray(tile, 56);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
     }
 
     /** C's mr×nr corner at cAt (+)= the tile. Each case is its own small method, for C2's sake. */
@@ -377,27 +499,27 @@ public final class Gemm {
 
     private static void putTileWithBias(float[] tile, MemorySegment c, long cAt, long ldc, MemorySegment bias, long b) {
         FloatVector bias0 = FloatVector.fromMemorySegment(S, bias, b, ORDER);
-        FloatVector bias1 = FloatVector.fromMemorySegment(S, bias, b + 32, ORDER);
+        FloatVector bias1 = FloatVector.fromMemorySegment(S, bias, b + 4L * L, ORDER);
         for (int i = 0; i < MR; i++) {
             long bytes = (cAt + i * ldc) * 4;
             FloatVector.fromArray(S, tile, i * NR).add(bias0).intoMemorySegment(c, bytes, ORDER);
-            FloatVector.fromArray(S, tile, i * NR + 8).add(bias1).intoMemorySegment(c, bytes + 32, ORDER);
+            FloatVector.fromArray(S, tile, i * NR + L).add(bias1).intoMemorySegment(c, bytes + 4L * L, ORDER);
         }
     }
 
     private static void addTileWithBias(float[] tile, MemorySegment c, long cAt, long ldc, MemorySegment bias, long b) {
         FloatVector bias0 = FloatVector.fromMemorySegment(S, bias, b, ORDER);
-        FloatVector bias1 = FloatVector.fromMemorySegment(S, bias, b + 32, ORDER);
+        FloatVector bias1 = FloatVector.fromMemorySegment(S, bias, b + 4L * L, ORDER);
         for (int i = 0; i < MR; i++) {
             long bytes = (cAt + i * ldc) * 4;
             FloatVector.fromArray(S, tile, i * NR)
                     .add(FloatVector.fromMemorySegment(S, c, bytes, ORDER))
                     .add(bias0)
                     .intoMemorySegment(c, bytes, ORDER);
-            FloatVector.fromArray(S, tile, i * NR + 8)
-                    .add(FloatVector.fromMemorySegment(S, c, bytes + 32, ORDER))
+            FloatVector.fromArray(S, tile, i * NR + L)
+                    .add(FloatVector.fromMemorySegment(S, c, bytes + 4L * L, ORDER))
                     .add(bias1)
-                    .intoMemorySegment(c, bytes + 32, ORDER);
+                    .intoMemorySegment(c, bytes + 4L * L, ORDER);
         }
     }
 
@@ -405,7 +527,7 @@ public final class Gemm {
         for (int i = 0; i < MR; i++) {
             long bytes = (cAt + i * ldc) * 4;
             FloatVector.fromArray(S, tile, i * NR).intoMemorySegment(c, bytes, ORDER);
-            FloatVector.fromArray(S, tile, i * NR + 8).intoMemorySegment(c, bytes + 32, ORDER);
+            FloatVector.fromArray(S, tile, i * NR + L).intoMemorySegment(c, bytes + 4L * L, ORDER);
         }
     }
 
@@ -415,9 +537,9 @@ public final class Gemm {
             FloatVector.fromArray(S, tile, i * NR)
                     .add(FloatVector.fromMemorySegment(S, c, bytes, ORDER))
                     .intoMemorySegment(c, bytes, ORDER);
-            FloatVector.fromArray(S, tile, i * NR + 8)
-                    .add(FloatVector.fromMemorySegment(S, c, bytes + 32, ORDER))
-                    .intoMemorySegment(c, bytes + 32, ORDER);
+            FloatVector.fromArray(S, tile, i * NR + L)
+                    .add(FloatVector.fromMemorySegment(S, c, bytes + 4L * L, ORDER))
+                    .intoMemorySegment(c, bytes + 4L * L, ORDER);
         }
     }
 
