@@ -242,14 +242,66 @@ final class Elementwise {
         }
     }
 
-    /** Byte offsets; both inputs dense. */
+    /**
+     * Byte offsets; both inputs dense. The four arithmetic ops each have a loop method of their own:
+     * through the shared {@link #arithmetic}, C2 once compiled that switch as a method of its own
+     * (too big to inline after that) and a step's SUB ran on boxed vectors (bench/NOTES.md).
+     */
     private static void binaryDense(
             BinaryOp op, MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        switch (op) {
+            case ADD -> addDense(as, a0, bs, b0, os, o0, count);
+            case SUB -> subDense(as, a0, bs, b0, os, o0, count);
+            case MUL -> mulDense(as, a0, bs, b0, os, o0, count);
+            case DIV -> divDense(as, a0, bs, b0, os, o0, count);
+            default -> {
+                for (int e = 0; e < count; e += L) {
+                    long i = e * 4L;
+                    FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
+                    FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
+                    arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+                }
+            }
+        }
+    }
+
+    private static void addDense(
+            MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
         for (int e = 0; e < count; e += L) {
             long i = e * 4L;
-            FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
-            FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
-            arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER))
+                    .intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void subDense(
+            MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER)
+                    .sub(FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER))
+                    .intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void mulDense(
+            MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER)
+                    .mul(FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER))
+                    .intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void divDense(
+            MemorySegment as, long a0, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER)
+                    .div(FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER))
+                    .intoMemorySegment(os, o0 + i, ORDER);
         }
     }
 
