@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 1, 2, 4 vector k holds row k. Each output is one single-vector shuffle (swap the lanes d
  * apart) and one blend with a constant mask: half the permutes of two-vector shuffles, which C2
  * turns into two permutes and a variable blend each (bench/NOTES.md, transpose copy).
- * {@link #transpose} reads a block from a segment into an array (Gemm's packed panels, attention's
- * kᵀ); {@link Transpose} keeps its own loads and stores, segment to segment.
+ * {@link #transpose} reads a block from a segment into an array (attention's kᵀ) or into a segment
+ * (Gemm's packed panels, {@link Transpose}).
  */
 final class Butterfly {
     static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
@@ -68,6 +68,45 @@ final class Butterfly {
         upper(e1, e5, 4).intoArray(out, o + 5 * outStep);
         upper(e2, e6, 4).intoArray(out, o + 6 * outStep);
         upper(e3, e7, 4).intoArray(out, o + 7 * outStep);
+    }
+
+    /**
+     * As {@link #transpose(MemorySegment, long, long, float[], int, int)} into a segment, all offsets
+     * and steps in bytes: the float at byte at + k·step + 4·r of s to byte o + r·outStep + 4·k of out.
+     */
+    static void transpose(MemorySegment s, long at, long step, MemorySegment out, long o, long outStep) {
+        FloatVector c0 = FloatVector.fromMemorySegment(S8, s, at, ORDER);
+        FloatVector c1 = FloatVector.fromMemorySegment(S8, s, at + step, ORDER);
+        FloatVector c2 = FloatVector.fromMemorySegment(S8, s, at + 2 * step, ORDER);
+        FloatVector c3 = FloatVector.fromMemorySegment(S8, s, at + 3 * step, ORDER);
+        FloatVector c4 = FloatVector.fromMemorySegment(S8, s, at + 4 * step, ORDER);
+        FloatVector c5 = FloatVector.fromMemorySegment(S8, s, at + 5 * step, ORDER);
+        FloatVector c6 = FloatVector.fromMemorySegment(S8, s, at + 6 * step, ORDER);
+        FloatVector c7 = FloatVector.fromMemorySegment(S8, s, at + 7 * step, ORDER);
+        FloatVector d0 = lower(c0, c1, 1);
+        FloatVector d1 = upper(c0, c1, 1);
+        FloatVector d2 = lower(c2, c3, 1);
+        FloatVector d3 = upper(c2, c3, 1);
+        FloatVector d4 = lower(c4, c5, 1);
+        FloatVector d5 = upper(c4, c5, 1);
+        FloatVector d6 = lower(c6, c7, 1);
+        FloatVector d7 = upper(c6, c7, 1);
+        FloatVector e0 = lower(d0, d2, 2);
+        FloatVector e1 = lower(d1, d3, 2);
+        FloatVector e2 = upper(d0, d2, 2);
+        FloatVector e3 = upper(d1, d3, 2);
+        FloatVector e4 = lower(d4, d6, 2);
+        FloatVector e5 = lower(d5, d7, 2);
+        FloatVector e6 = upper(d4, d6, 2);
+        FloatVector e7 = upper(d5, d7, 2);
+        lower(e0, e4, 4).intoMemorySegment(out, o, ORDER);
+        lower(e1, e5, 4).intoMemorySegment(out, o + outStep, ORDER);
+        lower(e2, e6, 4).intoMemorySegment(out, o + 2 * outStep, ORDER);
+        lower(e3, e7, 4).intoMemorySegment(out, o + 3 * outStep, ORDER);
+        upper(e0, e4, 4).intoMemorySegment(out, o + 4 * outStep, ORDER);
+        upper(e1, e5, 4).intoMemorySegment(out, o + 5 * outStep, ORDER);
+        upper(e2, e6, 4).intoMemorySegment(out, o + 6 * outStep, ORDER);
+        upper(e3, e7, 4).intoMemorySegment(out, o + 7 * outStep, ORDER);
     }
 
     /** Round d's output for the lower vector a of the pair (a, b): lane i is a[i] where i & d = 0, else b[i − d]. */

@@ -3,6 +3,7 @@ package dev.jmim.tensor.fast;
 import static dev.jmim.tensor.fast.Butterfly.lower;
 import static dev.jmim.tensor.fast.Butterfly.upper;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -122,10 +123,14 @@ public final class Gemm {
         });
     }
 
-    /** Per-thread packing buffers and edge tile, allocated once: a GEMM call allocates nothing. */
+    /**
+     * Per-thread packing buffers and edge tile, allocated once: a GEMM call allocates nothing. B's
+     * panels live off the heap, 64-byte aligned, so that no vector load of the micro-kernel splits
+     * a cache line (a float[]'s elements start 16 bytes into the object, wherever the GC puts it).
+     */
     private static final class Workspace {
         final float[] packedA = new float[KC * MC];
-        final float[] packedB = new float[KC * NC];
+        final MemorySegment packedB = Arena.ofAuto().allocate(KC * NC * 4L, 64);
         final float[] tile = new float[MR * NR];
     }
 
@@ -137,7 +142,7 @@ public final class Gemm {
         long ldc = c.rowStride();
         Workspace w = WORKSPACE.get();
         float[] packedA = w.packedA;
-        float[] packedB = w.packedB;
+        MemorySegment packedB = w.packedB;
         float[] tile = w.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -173,13 +178,13 @@ public final class Gemm {
      * (B row-major) are copied as vectors; columns along p (B = Wᵀ of a row-major W) go through 8 × 8
      * register transposes; what is left over, and any other strides, element by element.
      */
-    private static void packB(Matrix b, int pc, int kc, int jc, int nc, float[] out) {
+    private static void packB(Matrix b, int pc, int kc, int jc, int nc, MemorySegment out) {
         int panels = (nc + NR - 1) / NR;
         int last = (panels - 1) * kc * NR;
         int tail = nc - (panels - 1) * NR;
         if (tail < NR) {
             for (int p = 0; p < kc; p++) {
-                java.util.Arrays.fill(out, last + p * NR + tail, last + (p + 1) * NR, 0f);
+                out.asSlice((last + p * NR + tail) * 4L, (NR - tail) * 4L).fill((byte) 0);
             }
         }
         int columns = nc - nc % NR;
@@ -197,13 +202,14 @@ public final class Gemm {
     }
 
     /** Full panels of a row-major B (row p at element at + p·ldb): two vectors per panel row. */
-    private static void packRowsOfB(MemorySegment s, long at, long ldb, int kc, int columns, float[] out) {
+    private static void packRowsOfB(MemorySegment s, long at, long ldb, int kc, int columns, MemorySegment out) {
         for (int p = 0; p < kc; p++) {
             long row = (at + p * ldb) * 4;
             for (int j = 0; j < columns; j += NR) {
                 int o = j * kc + p * NR;
-                FloatVector.fromMemorySegment(S, s, row + j * 4L, ORDER).intoArray(out, o);
-                FloatVector.fromMemorySegment(S, s, row + (j + L) * 4L, ORDER).intoArray(out, o + L);
+                FloatVector.fromMemorySegment(S, s, row + j * 4L, ORDER).intoMemorySegment(out, o * 4L, ORDER);
+                FloatVector.fromMemorySegment(S, s, row + (j + L) * 4L, ORDER)
+                        .intoMemorySegment(out, (o + L) * 4L, ORDER);
             }
         }
     }
@@ -214,25 +220,25 @@ public final class Gemm {
      * stored as 8 vectors along j.
      */
     private static void packColumnsOfB(
-            MemorySegment s, long at, long ldw, int kc, int steps, int columns, float[] out) {
+            MemorySegment s, long at, long ldw, int kc, int steps, int columns, MemorySegment out) {
         long w = ldw * 4;
         for (int j = 0; j < columns; j += 8) {
             int o = (j / NR) * kc * NR + j % NR;
             for (int p = 0; p < steps; p += 8) {
                 long c = (at + j * ldw + p) * 4;
-                Butterfly.transpose(s, c, w, out, o + p * NR, NR);
+                Butterfly.transpose(s, c, w, out, (o + p * NR) * 4L, NR * 4L);
             }
         }
     }
 
     /** B's columns [from, to) × steps [stepFrom, stepTo) into their panels, element by element. */
     private static void packBElements(
-            Matrix b, int pc, int kc, int jc, float[] out, int from, int to, int stepFrom, int stepTo) {
+            Matrix b, int pc, int kc, int jc, MemorySegment out, int from, int to, int stepFrom, int stepTo) {
         for (int j = from; j < to; j++) {
             int base = (j / NR) * kc * NR + j % NR;
             long at = b.offset() + pc * b.rowStride() + (jc + j) * b.colStride();
             for (int p = stepFrom; p < stepTo; p++) {
-                out[base + p * NR] = b.segment().getAtIndex(F, at + p * b.rowStride());
+                out.setAtIndex(F, base + p * NR, b.segment().getAtIndex(F, at + p * b.rowStride()));
             }
         }
     }
@@ -357,7 +363,7 @@ public final class Gemm {
      * it, C2's node budget ran out during training and left the FMAs un-intrinsified (boxed vectors,
      * 4× slower; see bench/NOTES.md). MR is a constant, so C2 keeps one of the two bodies.
      */
-    private static void kernel(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
+    private static void kernel(float[] a, int aAt, MemorySegment b, long bAt, int kc, float[] tile) {
         if (MR == 8) {
             kernel8(a, aAt, b, bAt, kc, tile);
         } else {
@@ -365,7 +371,7 @@ public final class Gemm {
         }
     }
 
-    private static void kernel8(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
+    private static void kernel8(float[] a, int aAt, MemorySegment b, long bAt, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -375,10 +381,10 @@ public final class Gemm {
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int bi = bAt + p * NR;
+            long bi = (bAt + p * NR) * 4;
             int ai = aAt + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4L * L, ORDER);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -422,16 +428,16 @@ public final class Gemm {
         c71.intoArray(tile, 15 * L);
     }
 
-    private static void kernel4(float[] a, int aAt, float[] b, int bAt, int kc, float[] tile) {
+    private static void kernel4(float[] a, int aAt, MemorySegment b, long bAt, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int bi = bAt + p * NR;
+            long bi = (bAt + p * NR) * 4;
             int ai = aAt + p * 4;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4L * L, ORDER);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);

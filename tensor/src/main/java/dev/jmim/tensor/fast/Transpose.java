@@ -1,14 +1,8 @@
 package dev.jmim.tensor.fast;
 
-import static dev.jmim.tensor.fast.Butterfly.S8;
-import static dev.jmim.tensor.fast.Butterfly.lower;
-import static dev.jmim.tensor.fast.Butterfly.upper;
-import static dev.jmim.tensor.fast.Lanes.ORDER;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Copies of 4-byte elements whose loop is a batch of 2-D transposes: out contiguous along the
@@ -105,7 +99,7 @@ final class Transpose {
         }
         for (int r = r0; r < r1; r += B) {
             for (int c = c0; c < c1; c += B) {
-                block(
+                Butterfly.transpose(
                         source,
                         (first + (r - r0) + (c - c0) * column) * 4,
                         column * 4,
@@ -125,41 +119,5 @@ final class Transpose {
                                 m.xs().getAtIndex(ValueLayout.JAVA_INT, m.x0() + r + c * m.xColumn()));
             }
         }
-    }
-
-    /** One 8 × 8 block at byte offsets: x's columns are xStep bytes apart, out's rows outStep. */
-    private static void block(MemorySegment xs, long x, long xStep, MemorySegment os, long o, long outStep) {
-        FloatVector c0 = FloatVector.fromMemorySegment(S8, xs, x, ORDER);
-        FloatVector c1 = FloatVector.fromMemorySegment(S8, xs, x + xStep, ORDER);
-        FloatVector c2 = FloatVector.fromMemorySegment(S8, xs, x + 2 * xStep, ORDER);
-        FloatVector c3 = FloatVector.fromMemorySegment(S8, xs, x + 3 * xStep, ORDER);
-        FloatVector c4 = FloatVector.fromMemorySegment(S8, xs, x + 4 * xStep, ORDER);
-        FloatVector c5 = FloatVector.fromMemorySegment(S8, xs, x + 5 * xStep, ORDER);
-        FloatVector c6 = FloatVector.fromMemorySegment(S8, xs, x + 6 * xStep, ORDER);
-        FloatVector c7 = FloatVector.fromMemorySegment(S8, xs, x + 7 * xStep, ORDER);
-        FloatVector d0 = lower(c0, c1, 1);
-        FloatVector d1 = upper(c0, c1, 1);
-        FloatVector d2 = lower(c2, c3, 1);
-        FloatVector d3 = upper(c2, c3, 1);
-        FloatVector d4 = lower(c4, c5, 1);
-        FloatVector d5 = upper(c4, c5, 1);
-        FloatVector d6 = lower(c6, c7, 1);
-        FloatVector d7 = upper(c6, c7, 1);
-        FloatVector e0 = lower(d0, d2, 2);
-        FloatVector e1 = lower(d1, d3, 2);
-        FloatVector e2 = upper(d0, d2, 2);
-        FloatVector e3 = upper(d1, d3, 2);
-        FloatVector e4 = lower(d4, d6, 2);
-        FloatVector e5 = lower(d5, d7, 2);
-        FloatVector e6 = upper(d4, d6, 2);
-        FloatVector e7 = upper(d5, d7, 2);
-        lower(e0, e4, 4).intoMemorySegment(os, o, ORDER);
-        lower(e1, e5, 4).intoMemorySegment(os, o + outStep, ORDER);
-        lower(e2, e6, 4).intoMemorySegment(os, o + 2 * outStep, ORDER);
-        lower(e3, e7, 4).intoMemorySegment(os, o + 3 * outStep, ORDER);
-        upper(e0, e4, 4).intoMemorySegment(os, o + 4 * outStep, ORDER);
-        upper(e1, e5, 4).intoMemorySegment(os, o + 5 * outStep, ORDER);
-        upper(e2, e6, 4).intoMemorySegment(os, o + 6 * outStep, ORDER);
-        upper(e3, e7, 4).intoMemorySegment(os, o + 7 * outStep, ORDER);
     }
 }
