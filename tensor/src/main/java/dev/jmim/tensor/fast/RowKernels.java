@@ -24,7 +24,9 @@ final class RowKernels {
      * go through straight-line vector loops (no vector crosses a merge, so none is boxed); the
      * last n mod L elements of a row go through the same exp on a padded buffer. Each pass is its
      * own method: the row body in one compilation unit overran C2's node budget and boxed its
-     * vectors (bench/NOTES.md).
+     * vectors (bench/NOTES.md). The exp pass over a row also takes the maximum of the part's next
+     * row, so that row's first read from memory overlaps this row's arithmetic instead of stalling
+     * a pass of its own (the maximum is exact in any order: the same bits).
      */
     static void softmax(Tensor x, boolean log, Tensor out, Parallel parallel) {
         MemorySegment xs = HostStorage.segmentOf(x);
@@ -32,63 +34,83 @@ final class RowKernels {
         int n = x.dim() == 0 ? 1 : x.size(-1);
         long rows = n == 0 ? 0 : x.numel() / n;
         int full = n - n % L;
-        int pairs = n - n % (2 * L);
-        forRows(rows, n, parallel, (row, buffer) -> {
-            long xa = x.offset() + row * n;
-            long oa = out.offset() + row * n;
-            float max = rowMax(xs, xa, pairs, buffer);
-            for (int j = pairs; j < n; j++) {
-                max = Math.max(max, xs.getAtIndex(F32, xa + j));
-            }
-            float sum = expSum(xs, xa, os, oa, full, max, !log, buffer);
-            if (full < n) { // the tail through the same vector exp, padded with e^−∞ = 0
-                java.util.Arrays.fill(buffer, Float.NEGATIVE_INFINITY);
+        int parts = parallel.partsFor(rows * n, rows);
+        parallel.run(parts, part -> {
+            float[] buffer = new float[2 * L];
+            long first = rows * part / parts;
+            long end = rows * (part + 1) / parts;
+            float max = first < end ? rowMax(xs, x.offset() + first * n, n, full, buffer) : 0;
+            for (long row = first; row < end; row++) {
+                long xa = x.offset() + row * n;
+                long oa = out.offset() + row * n;
+                long next = row + 1 < end ? xa + n : xa;
+                float sum = expSum(xs, xa, os, oa, full, max, !log, buffer, next);
+                float nextMax = Lanes.fold(buffer, L, true);
                 for (int j = full; j < n; j++) {
-                    buffer[j - full] = xs.getAtIndex(F32, xa + j) - max;
+                    nextMax = Math.max(nextMax, xs.getAtIndex(F32, next + j));
                 }
-                expInPlace(buffer);
-                for (int j = full; j < n; j++) {
-                    sum += buffer[j - full];
-                    if (!log) {
-                        os.setAtIndex(F32, oa + j, buffer[j - full]);
+                if (full < n) { // the tail through the same vector exp, padded with e^−∞ = 0
+                    java.util.Arrays.fill(buffer, Float.NEGATIVE_INFINITY);
+                    for (int j = full; j < n; j++) {
+                        buffer[j - full] = xs.getAtIndex(F32, xa + j) - max;
+                    }
+                    expInPlace(buffer);
+                    for (int j = full; j < n; j++) {
+                        sum += buffer[j - full];
+                        if (!log) {
+                            os.setAtIndex(F32, oa + j, buffer[j - full]);
+                        }
                     }
                 }
-            }
-            if (log) {
-                float shift = max + (float) StrictMath.log(sum);
-                shiftRow(xs, xa, os, oa, full, shift);
-                for (int j = full; j < n; j++) {
-                    os.setAtIndex(F32, oa + j, xs.getAtIndex(F32, xa + j) - shift);
+                if (log) {
+                    float shift = max + (float) StrictMath.log(sum);
+                    shiftRow(xs, xa, os, oa, full, shift);
+                    for (int j = full; j < n; j++) {
+                        os.setAtIndex(F32, oa + j, xs.getAtIndex(F32, xa + j) - shift);
+                    }
+                } else {
+                    float inverse = 1 / sum; // a multiply per element instead of a division: one rounding more
+                    scaleRow(os, oa, full, inverse);
+                    for (int j = full; j < n; j++) {
+                        os.setAtIndex(F32, oa + j, os.getAtIndex(F32, oa + j) * inverse);
+                    }
                 }
-            } else {
-                float inverse = 1 / sum; // a multiply per element instead of a division: one rounding more
-                scaleRow(os, oa, full, inverse);
-                for (int j = full; j < n; j++) {
-                    os.setAtIndex(F32, oa + j, os.getAtIndex(F32, oa + j) * inverse);
-                }
+                max = nextMax;
             }
         });
     }
 
-    /** The maximum of the row's first {@code pairs} floats (two accumulators), −∞ when there are none. */
-    private static float rowMax(MemorySegment xs, long xa, int pairs, float[] buffer) {
+    /** The maximum of the row's n floats at xa (the first {@code full} as vectors), −∞ when n is 0. */
+    private static float rowMax(MemorySegment xs, long xa, int n, int full, float[] buffer) {
         FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector maxW = maxV;
-        for (int i = 0; i < pairs; i += 2 * L) {
+        for (int i = 0; i < full; i += L) {
             maxV = maxV.max(FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER));
-            maxW = maxW.max(FloatVector.fromMemorySegment(S, xs, (xa + i + L) * 4, ORDER));
         }
-        maxV.max(maxW).intoArray(buffer, 0);
-        return Lanes.fold(buffer, L, true);
+        maxV.intoArray(buffer, 0);
+        float max = Lanes.fold(buffer, L, true);
+        for (int j = full; j < n; j++) {
+            max = Math.max(max, xs.getAtIndex(F32, xa + j));
+        }
+        return max;
     }
 
     /**
      * Σ e^(x − max) over the row's first {@code full} floats (one exp per iteration: two overran
-     * C2's inlining budget), each e^(x − max) written to out when {@code store}.
+     * C2's inlining budget), each e^(x − max) written to out when {@code store}; the lane maxima of
+     * the first {@code full} floats at element {@code next} are left in buffer[0, L).
      */
     private static float expSum(
-            MemorySegment xs, long xa, MemorySegment os, long oa, int full, float max, boolean store, float[] buffer) {
+            MemorySegment xs,
+            long xa,
+            MemorySegment os,
+            long oa,
+            int full,
+            float max,
+            boolean store,
+            float[] buffer,
+            long next) {
         FloatVector sumV = FloatVector.zero(S);
+        FloatVector nextMax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < full; i += L) {
             FloatVector e = VectorMath.exp(
                     FloatVector.fromMemorySegment(S, xs, (xa + i) * 4, ORDER).sub(max));
@@ -96,9 +118,12 @@ final class RowKernels {
             if (store) {
                 e.intoMemorySegment(os, (oa + i) * 4, ORDER);
             }
+            nextMax = nextMax.max(FloatVector.fromMemorySegment(S, xs, (next + i) * 4, ORDER));
         }
         sumV.intoArray(buffer, 0);
-        return Lanes.fold(buffer, L, false);
+        float sum = Lanes.fold(buffer, L, false);
+        nextMax.intoArray(buffer, 0);
+        return sum;
     }
 
     /** buffer[0, L) = e^buffer[0, L), through the vector exp. */
