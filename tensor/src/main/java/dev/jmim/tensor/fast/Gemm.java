@@ -16,14 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  * tall, and a register-blocked MR×NR micro-kernel runs over each pair of panels: 8×32 (sixteen
  * 16-float accumulators) where the CPU has 512-bit vectors, 4×16 (eight 8-float ones) elsewhere.
  * The shapes follow the register file: AVX-512 has 32 vector registers, AVX2 16, and C2 spilled
- * a 6×16 kernel's 12 accumulators there (2.3× slower, bench/NOTES.md); on an AVX-512 machine 8×32
- * measured 1.7× the 4×32 and above 10×32 and 12×32. {@code -Djmim.cpu.gemm=4x16} or {@code 8x32}
- * picks one. A and B are read through arbitrary element strides, so transposed operands cost
- * nothing extra; C's rows are dense (column stride 1), any row stride apart. Every element of C is
- * summed in the same order whatever the thread count, so results are identical run to run and
- * across thread counts (not across the two kernel shapes, whose K blocks are the same but whose
- * rounding is not guaranteed to be). A bias row, where given, is added as each tile of C is stored
- * for the last time (after the product, so the bits equal a separate add), which saves a pass over C.
+ * a 6×16 kernel's 12 accumulators there (2.3× slower); on an AVX-512 Xeon, alone on in-cache
+ * panels, 8×32 ran at 103–124 GFLOP/s against 66–92 for 4×32 and 85–95 for 10×32 and 12×32
+ * (bench/NOTES.md). {@code -Djmim.cpu.gemm=4x16} or {@code 8x32} picks one. A and B are read
+ * through arbitrary element strides, so transposed operands cost nothing extra; C's rows are dense
+ * (column stride 1), any row stride apart. Every element of C is one FMA chain over K in the same
+ * order whatever the thread count (and whichever kernel: the two gave the same bits on the shapes
+ * tried), so results are identical run to run and across thread counts. A bias row, where given,
+ * is added as each tile of C is stored for the last time (after the product, so the bits equal a
+ * separate add), which saves a pass over C.
  */
 public final class Gemm {
     /** The micro-kernel in use, as "MR×NR", for {@code jmim info}. */
@@ -160,7 +161,7 @@ public final class Gemm {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(packedA, ir * kc, packedB, jr * kc, kc, tile);
+                            MicroKernel.run(packedA, ir * kc, packedB, jr * kc, kc, tile);
                             long cAt = c.offset() + (ic + ir) * ldc + jc + jr;
                             if (lastBias == null) {
                                 storeTile(tile, cs, cAt, ldc, mr, nr, accumulate);
@@ -357,110 +358,6 @@ public final class Gemm {
                 out[base + p * MR] = a.segment().getAtIndex(F, at + p * a.colStride());
             }
         }
-    }
-
-    /**
-     * The micro-kernel: tile = A panel · B panel over kc steps (MR rows × two vectors). It touches
-     * only Java arrays and stays small: with the C update (a MemorySegment access per row) inside
-     * it, C2's node budget ran out during training and left the FMAs un-intrinsified (boxed vectors,
-     * 4× slower; see bench/NOTES.md). MR is a constant, so C2 keeps one of the two bodies.
-     */
-    private static void kernel(float[] a, int aAt, MemorySegment b, long bAt, int kc, float[] tile) {
-        if (MR == 8) {
-            kernel8(a, aAt, b, bAt, kc, tile);
-        } else {
-            kernel4(a, aAt, b, bAt, kc, tile);
-        }
-    }
-
-    private static void kernel8(float[] a, int aAt, MemorySegment b, long bAt, int kc, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            long bi = (bAt + p * NR) * 4;
-            int ai = aAt + p * 8;
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4L * L, ORDER);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        c60.intoArray(tile, 12 * L);
-        c61.intoArray(tile, 13 * L);
-        c70.intoArray(tile, 14 * L);
-        c71.intoArray(tile, 15 * L);
-    }
-
-    private static void kernel4(float[] a, int aAt, MemorySegment b, long bAt, int kc, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            long bi = (bAt + p * NR) * 4;
-            int ai = aAt + p * 4;
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4L * L, ORDER);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
     }
 
     /** C's mr×nr corner at cAt (+)= the tile. Each case is its own small method, for C2's sake. */
