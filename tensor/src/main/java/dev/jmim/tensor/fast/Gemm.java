@@ -101,6 +101,7 @@ public final class Gemm {
             }
             return;
         }
+        boolean whole = wholeB(k, n);
         if (m < n && n >= 2 * NR) {
             // fewer rows than columns (a weight gradient gᵀ·x with few output features): split the
             // columns, so that each thread packs its share of B and all of the smaller A, rather than
@@ -111,7 +112,7 @@ public final class Gemm {
                 int to = (int) Parallel.split(n, parts, part + 1, NR);
                 if (to > from) {
                     MemorySegment biasColumns = bias == null ? null : bias.asSlice(from * 4L, (to - from) * 4L);
-                    multiplyRows(0, m, to - from, k, a, b.fromColumn(from), biasColumns, c.fromColumn(from));
+                    multiplyRows(0, m, to - from, k, a, b.fromColumn(from), biasColumns, c.fromColumn(from), whole);
                 }
             });
             return;
@@ -121,7 +122,7 @@ public final class Gemm {
             int rowStart = (int) Parallel.split(m, parts, part, MR);
             int rowEnd = (int) Parallel.split(m, parts, part + 1, MR);
             if (rowEnd > rowStart) {
-                multiplyRows(rowStart, rowEnd, n, k, a, b, bias, c);
+                multiplyRows(rowStart, rowEnd, n, k, a, b, bias, c, whole);
             }
         });
     }
@@ -139,37 +140,75 @@ public final class Gemm {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
+    /**
+     * Whether all of B fits the packed buffer at once while K spans several KC blocks: then B is
+     * packed once and each block of A's rows runs through every K block before the next, so that
+     * its tiles of C are added to while they are still in cache (each K block's partial sums go to C
+     * in the same order as the other path: the same bits). Decided on the whole problem, never on a
+     * thread's share, so that 1 and 2 threads take the same path.
+     */
+    private static boolean wholeB(int k, int n) {
+        return k > KC && (long) k * ((n + NR - 1) / NR * NR) <= (long) KC * NC;
+    }
+
     private static void multiplyRows(
-            int rowStart, int rowEnd, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c) {
-        MemorySegment cs = c.segment();
-        long ldc = c.rowStride();
+            int rowStart, int rowEnd, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c, boolean whole) {
         Workspace w = WORKSPACE.get();
-        float[] packedA = w.packedA;
-        MemorySegment packedB = w.packedB;
-        float[] tile = w.tile;
+        if (whole) {
+            packB(b, 0, k, 0, n, w.packedB);
+            for (int ic = rowStart; ic < rowEnd; ic += MC) {
+                int mc = Math.min(MC, rowEnd - ic);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packA(a, ic, mc, pc, kc, w.packedA);
+                    block(w, ic, mc, 0, n, kc, (long) pc * NR, k, pc > 0, pc + kc == k ? bias : null, c);
+                }
+            }
+            return;
+        }
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, pc, kc, jc, nc, packedB);
-                boolean accumulate = pc > 0;
-                MemorySegment lastBias = pc + kc == k ? bias : null;
+                packB(b, pc, kc, jc, nc, w.packedB);
                 for (int ic = rowStart; ic < rowEnd; ic += MC) {
                     int mc = Math.min(MC, rowEnd - ic);
-                    packA(a, ic, mc, pc, kc, packedA);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            MicroKernel.run(packedA, ir * kc, packedB, jr * kc, kc, tile);
-                            long cAt = c.offset() + (ic + ir) * ldc + jc + jr;
-                            if (lastBias == null) {
-                                storeTile(tile, cs, cAt, ldc, mr, nr, accumulate);
-                            } else {
-                                storeTileWithBias(tile, cs, cAt, ldc, mr, nr, accumulate, lastBias, jc + jr);
-                            }
-                        }
-                    }
+                    packA(a, ic, mc, pc, kc, w.packedA);
+                    block(w, ic, mc, jc, nc, kc, 0, kc, pc > 0, pc + kc == k ? bias : null, c);
+                }
+            }
+        }
+    }
+
+    /**
+     * C[ic.., jc..] (+)= packed A (mc rows, kc steps) · packed B, whose panel q starts at float
+     * q·panelSteps·NR, its kc steps used from {@code skip} floats further on; C is added to where
+     * {@code accumulate}, and the bias, where given, goes in too.
+     */
+    private static void block(
+            Workspace w,
+            int ic,
+            int mc,
+            int jc,
+            int nc,
+            int kc,
+            long skip,
+            int panelSteps,
+            boolean accumulate,
+            MemorySegment lastBias,
+            Matrix c) {
+        MemorySegment cs = c.segment();
+        long ldc = c.rowStride();
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                MicroKernel.run(w.packedA, ir * kc, w.packedB, (long) jr * panelSteps + skip, kc, w.tile);
+                long cAt = c.offset() + (ic + ir) * ldc + jc + jr;
+                if (lastBias == null) {
+                    storeTile(w.tile, cs, cAt, ldc, mr, nr, accumulate);
+                } else {
+                    storeTileWithBias(w.tile, cs, cAt, ldc, mr, nr, accumulate, lastBias, jc + jr);
                 }
             }
         }

@@ -49,39 +49,50 @@ class GemmDifferentialTest {
 
     @Test
     void fastGemmMatchesTheReferenceAndIsThreadCountInvariant() {
-        qt().withFixedSeed(7L).withExamples(150).forAll(problems()).checkAssert(p -> {
-            Generator g = new Generator(p.hashCode());
-            Tensor a = operand(g, p.m(), p.k(), p.transposeA(), p.batch(), p.broadcastA());
-            Tensor b = operand(g, p.k(), p.n(), p.transposeB(), p.batch(), false);
-            int[] outShape = p.batch() > 0 ? new int[] {p.batch(), p.m(), p.n()} : new int[] {p.m(), p.n()};
-            Tensor fast1 = Tensor.zeros(outShape);
-            Tensor fast2 = Tensor.zeros(outShape);
-            Tensor exact = Tensor.zeros(outShape);
-            Tensor bound = Tensor.zeros(outShape);
-            ONE_THREAD.matmul(a, b, fast1);
-            TWO_THREADS.matmul(a, b, fast2);
-            REFERENCE.matmul(a, b, exact);
-            REFERENCE.matmul(a.abs(), b.abs(), bound);
-            float[] f1 = fast1.toFloatArray();
-            assertArrayEquals(f1, fast2.toFloatArray(), "1 and 2 threads must give the same bits for " + p);
-            float[] e = exact.toFloatArray();
-            float[] s = bound.toFloatArray();
-            for (int i = 0; i < f1.length; i++) {
-                double tolerance = 2.0 * Math.max(p.k(), 1) * 0x1p-24 * s[i];
-                if (!(Math.abs(f1[i] - e[i]) <= tolerance)) {
-                    throw new AssertionError(p + ": element " + i + " fast " + f1[i] + " reference " + e[i]
-                            + " exceeds the bound " + tolerance + "; first values "
-                            + Arrays.toString(Arrays.copyOf(f1, Math.min(8, f1.length))));
-                }
-            }
-        });
+        qt().withFixedSeed(7L).withExamples(150).forAll(problems()).checkAssert(GemmDifferentialTest::check);
     }
 
     /**
-     * addmm adds the bias as the GEMM stores its last K block: the bits must equal the product
-     * followed by a separate add (the SPI default, and what the naive backend does), on both thread
-     * counts, on the same generated problems (batch dims dropped: addmm is a 2-D product).
+     * K over several KC blocks both ways the GEMM can take them: all of B packed at once (n = 97) and
+     * B packed one K block at a time because it is too wide for that (n = 480; also split by columns
+     * on 2 threads). The generated problems above are all narrow enough for the first.
      */
+    @Test
+    void bothWaysThroughSeveralKBlocksMatchTheReference() {
+        for (int n : new int[] {97, 480}) {
+            for (boolean transposed : new boolean[] {false, true}) {
+                check(new Problem(9, 600, n, transposed, !transposed, 0, false));
+            }
+        }
+    }
+
+    private static void check(Problem p) {
+        Generator g = new Generator(p.hashCode());
+        Tensor a = operand(g, p.m(), p.k(), p.transposeA(), p.batch(), p.broadcastA());
+        Tensor b = operand(g, p.k(), p.n(), p.transposeB(), p.batch(), false);
+        int[] outShape = p.batch() > 0 ? new int[] {p.batch(), p.m(), p.n()} : new int[] {p.m(), p.n()};
+        Tensor fast1 = Tensor.zeros(outShape);
+        Tensor fast2 = Tensor.zeros(outShape);
+        Tensor exact = Tensor.zeros(outShape);
+        Tensor bound = Tensor.zeros(outShape);
+        ONE_THREAD.matmul(a, b, fast1);
+        TWO_THREADS.matmul(a, b, fast2);
+        REFERENCE.matmul(a, b, exact);
+        REFERENCE.matmul(a.abs(), b.abs(), bound);
+        float[] f1 = fast1.toFloatArray();
+        assertArrayEquals(f1, fast2.toFloatArray(), "1 and 2 threads must give the same bits for " + p);
+        float[] e = exact.toFloatArray();
+        float[] s = bound.toFloatArray();
+        for (int i = 0; i < f1.length; i++) {
+            double tolerance = 2.0 * Math.max(p.k(), 1) * 0x1p-24 * s[i];
+            if (!(Math.abs(f1[i] - e[i]) <= tolerance)) {
+                throw new AssertionError(p + ": element " + i + " fast " + f1[i] + " reference " + e[i]
+                        + " exceeds the bound " + tolerance + "; first values "
+                        + Arrays.toString(Arrays.copyOf(f1, Math.min(8, f1.length))));
+            }
+        }
+    }
+
     @Test
     void addmmEqualsTheProductThenTheBiasBitForBit() {
         qt().withFixedSeed(8L).withExamples(100).forAll(problems()).checkAssert(p -> {
