@@ -115,40 +115,40 @@ final class MemoryBench implements Callable<Integer> {
                                                 + bs.getAtIndex(ValueLayout.JAVA_FLOAT, i));
                             }
                         })),
-                new Workload("copy", 2 * n, "copy", () -> backend.copy(a, out)),
+                new Workload("copy", 2 * n, "vector-copy", () -> backend.copy(a, out)),
                 new Workload("add", 3 * n, "add", () -> backend.binary(BinaryOp.ADD, a, b, out)),
                 new Workload(
                         "add bias [rows, 768] + [768]",
                         2 * n,
-                        "copy",
+                        "vector-copy",
                         () -> backend.binary(BinaryOp.ADD, a, bias.unsqueeze(0).expand(rows, width), out)),
                 new Workload(
                         "mul by scalar",
                         2 * n,
-                        "copy",
+                        "vector-copy",
                         () -> backend.binary(BinaryOp.MUL, a, Tensor.scalar(0.5).expand(rows, width), out)),
-                new Workload("exp", 2 * n, "copy", () -> backend.unary(UnaryOp.EXP, a, out)),
-                new Workload("gelu", 2 * n, "copy", () -> backend.unary(UnaryOp.GELU, a, out)),
+                new Workload("exp", 2 * n, "vector-copy", () -> backend.unary(UnaryOp.EXP, a, out)),
+                new Workload("gelu", 2 * n, "vector-copy", () -> backend.unary(UnaryOp.GELU, a, out)),
                 new Workload(
                         "sum over rows (last dim)",
                         n,
-                        "copy",
+                        "vector-copy",
                         () -> backend.reduce(ReduceOp.SUM, a, new boolean[] {false, true}, rowSums)),
                 new Workload(
                         "sum over columns (dim 0)",
                         n,
-                        "copy",
+                        "vector-copy",
                         () -> backend.reduce(ReduceOp.SUM, a, new boolean[] {true, false}, colSums)),
-                new Workload("softmax rows of 768", 2 * n, "copy", () -> backend.softmax(a, false, out)),
+                new Workload("softmax rows of 768", 2 * n, "vector-copy", () -> backend.softmax(a, false, out)),
                 new Workload(
                         "layer_norm rows of 768 (w, b)",
                         2 * n,
-                        "copy",
+                        "vector-copy",
                         () -> backend.layerNorm(a, weight, bias, 1e-6, out)),
                 new Workload(
                         "transpose copy " + side + "²",
                         2.0 * side * side * 4,
-                        "copy",
+                        "vector-copy",
                         () -> backend.copy(square.mT(), squareOut)));
 
         PrintStream o = System.out;
@@ -171,9 +171,7 @@ final class MemoryBench implements Callable<Integer> {
                     gbs,
                     w.ceiling().isEmpty()
                             ? ""
-                            : String.format(
-                                    "  %5.1f%% of the %s baseline",
-                                    100 * gbs / ceiling, w.ceiling().equals("copy") ? "vector-copy" : w.ceiling()));
+                            : String.format("  %5.1f%% of the %s baseline", 100 * gbs / ceiling, w.ceiling()));
         }
         return 0;
     }
