@@ -27,7 +27,7 @@ final class BatchedMatmul {
         MemorySegment biasRow =
                 bias == null ? null : HostStorage.segmentOf(bias).asSlice(bias.offset() * 4, n * 4L);
         boolean splitBatch = batches >= parallel.threads() && (long) m * n * k < SMALL_GEMM;
-        int parts = splitBatch ? parallel.threads() : 1;
+        int parts = splitBatch ? (int) Math.min(batches, (long) Parallel.PARTS_PER_THREAD * parallel.threads()) : 1;
         // A GEMM started inside a part runs on that part's thread (Parallel runs nested calls
         // inline); each output element is still computed by one thread in one order.
         parallel.run(parts, part -> {

@@ -101,7 +101,6 @@ public final class Gemm {
             }
             return;
         }
-        boolean whole = wholeB(k, n);
         if (m < n && n >= 2 * NR) {
             // fewer rows than columns (a weight gradient gᵀ·x with few output features): split the
             // columns, so that each thread packs its share of B and all of the smaller A, rather than
@@ -112,30 +111,86 @@ public final class Gemm {
                 int to = (int) Parallel.split(n, parts, part + 1, NR);
                 if (to > from) {
                     MemorySegment biasColumns = bias == null ? null : bias.asSlice(from * 4L, (to - from) * 4L);
-                    multiplyRows(0, m, to - from, k, a, b.fromColumn(from), biasColumns, c.fromColumn(from), whole);
+                    // inside a part, parallel.run runs every part on this thread
+                    multiplyRowBlocks(
+                            m, to - from, k, a, b.fromColumn(from), biasColumns, c.fromColumn(from), parallel, 1);
                 }
             });
             return;
         }
-        int parts = Math.min(parallel.threads(), (m + MR - 1) / MR);
-        parallel.run(parts, part -> {
-            int rowStart = (int) Parallel.split(m, parts, part, MR);
-            int rowEnd = (int) Parallel.split(m, parts, part + 1, MR);
-            if (rowEnd > rowStart) {
-                multiplyRows(rowStart, rowEnd, n, k, a, b, bias, c, whole);
-            }
-        });
+        multiplyRowBlocks(m, n, k, a, b, bias, c, parallel, parallel.threads());
     }
 
     /**
-     * Per-thread packing buffers and edge tile, allocated once: a GEMM call allocates nothing. B's
+     * C's rows in blocks, several per thread, each taken by whichever thread is free; a thread packs
+     * B (or B's block of K × NC) the first time it takes a block of rows in a call.
+     */
+    private static void multiplyRowBlocks(
+            int m, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c, Parallel parallel, int threads) {
+        int rows = rowsPerBlock(m, threads);
+        int blocks = (m + rows - 1) / rows;
+        if (wholeB(k, n)) {
+            Object call = new Object();
+            parallel.run(blocks, rowBlock -> {
+                Workspace w = packedB(call, b, 0, k, 0, n);
+                int ic = rowBlock * rows;
+                int mc = Math.min(rows, m - ic);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packA(a, ic, mc, pc, kc, w.packedA);
+                    block(w, ic, mc, 0, n, kc, (long) pc * NR, k, pc > 0, pc + kc == k ? bias : null, c);
+                }
+            });
+            return;
+        }
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                Object call = new Object();
+                int j0 = jc;
+                int p0 = pc;
+                parallel.run(blocks, rowBlock -> {
+                    Workspace w = packedB(call, b, p0, kc, j0, nc);
+                    int ic = rowBlock * rows;
+                    int mc = Math.min(rows, m - ic);
+                    packA(a, ic, mc, p0, kc, w.packedA);
+                    block(w, ic, mc, j0, nc, kc, 0, kc, p0 > 0, p0 + kc == k ? bias : null, c);
+                });
+            }
+        }
+    }
+
+    /** This thread's workspace, with B[pc..pc+kc, jc..jc+nc] packed in it once per {@code call}. */
+    private static Workspace packedB(Object call, Matrix b, int pc, int kc, int jc, int nc) {
+        Workspace w = WORKSPACE.get();
+        if (w.packedFor != call) {
+            packB(b, pc, kc, jc, nc, w.packedB);
+            w.packedFor = call;
+        }
+        return w;
+    }
+
+    /**
+     * Rows per block handed to a thread: a multiple of MR, at most MC, small enough that each
+     * thread gets {@link Parallel#PARTS_PER_THREAD} blocks or more.
+     */
+    private static int rowsPerBlock(int m, int threads) {
+        int share = Math.ceilDiv(m, Parallel.PARTS_PER_THREAD * threads);
+        return Math.min(MC, Math.ceilDiv(share, MR) * MR);
+    }
+
+    /**
+     * Per-thread packing buffers and edge tile, allocated once: a GEMM call allocates no buffer. B's
      * panels live off the heap, 64-byte aligned, so that no vector load of the micro-kernel splits
      * a cache line (a float[]'s elements start 16 bytes into the object, wherever the GC puts it).
+     * {@code packedFor} names the call (and block of B) the packed B belongs to.
      */
     private static final class Workspace {
         final float[] packedA = new float[KC * MC];
         final MemorySegment packedB = Arena.ofAuto().allocate(KC * NC * 4L, 64);
         final float[] tile = new float[MR * NR];
+        Object packedFor;
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -144,40 +199,11 @@ public final class Gemm {
      * Whether all of B fits the packed buffer at once while K spans several KC blocks: then B is
      * packed once and each block of A's rows runs through every K block before the next, so that
      * its tiles of C are added to while they are still in cache (each K block's partial sums go to C
-     * in the same order as the other path: the same bits). Decided on the whole problem, never on a
-     * thread's share, so that 1 and 2 threads take the same path.
+     * in the same order as the other path: the same bits, so a thread's share of the columns may
+     * take one path while the whole problem would take the other).
      */
     private static boolean wholeB(int k, int n) {
         return k > KC && (long) k * ((n + NR - 1) / NR * NR) <= (long) KC * NC;
-    }
-
-    private static void multiplyRows(
-            int rowStart, int rowEnd, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c, boolean whole) {
-        Workspace w = WORKSPACE.get();
-        if (whole) {
-            packB(b, 0, k, 0, n, w.packedB);
-            for (int ic = rowStart; ic < rowEnd; ic += MC) {
-                int mc = Math.min(MC, rowEnd - ic);
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    packA(a, ic, mc, pc, kc, w.packedA);
-                    block(w, ic, mc, 0, n, kc, (long) pc * NR, k, pc > 0, pc + kc == k ? bias : null, c);
-                }
-            }
-            return;
-        }
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(b, pc, kc, jc, nc, w.packedB);
-                for (int ic = rowStart; ic < rowEnd; ic += MC) {
-                    int mc = Math.min(MC, rowEnd - ic);
-                    packA(a, ic, mc, pc, kc, w.packedA);
-                    block(w, ic, mc, jc, nc, kc, 0, kc, pc > 0, pc + kc == k ? bias : null, c);
-                }
-            }
-        }
     }
 
     /**

@@ -1,13 +1,16 @@
 package dev.jmim.tensor.fast;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Runs work on a fixed number of threads with a fixed partition: part i of n always covers the
- * same range, so which thread computes which element never depends on timing, and a kernel whose
- * parts do not interact gives the same bits run after run.
+ * same range, computed the same way whichever thread takes it, so a kernel whose parts do not
+ * interact gives the same bits run after run. Threads take the next part not yet taken, so a
+ * thread the host deschedules for a while leaves its share to the others instead of holding up
+ * the call: a kernel cut into several parts per thread finishes when the work does.
  *
  * <p>The workers spin for a while after each part before they park. A parked worker woken by the
  * caller is placed by Linux on the caller's own CPU and shares it for milliseconds until the load
@@ -23,6 +26,7 @@ public final class Parallel {
     private final int threads;
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicInteger next = new AtomicInteger();
 
     public Parallel(int threads) {
         if (threads < 1) {
@@ -44,8 +48,8 @@ public final class Parallel {
     }
 
     /**
-     * Calls part.accept(i) for i in [0, parts): worker w takes parts w+1, w+1+threads, …, the
-     * calling thread parts 0, threads, …; returns when all are done, rethrowing the first failure.
+     * Calls part.accept(i) for i in [0, parts), each on whichever thread takes it first (the
+     * calling thread among them); returns when all are done, rethrowing the first failure.
      */
     public void run(int parts, IntConsumer part) {
         if (parts <= 1 || workers.length == 0 || !busy.compareAndSet(false, true)) {
@@ -55,15 +59,14 @@ public final class Parallel {
             return;
         }
         try {
+            next.set(0);
             int used = Math.min(workers.length, parts - 1);
             for (int w = 0; w < used; w++) {
-                workers[w].start(part, w + 1, parts, threads);
+                workers[w].start(part, parts, next);
             }
             RuntimeException failure = null;
             try {
-                for (int i = 0; i < parts; i += threads) {
-                    part.accept(i);
-                }
+                takeParts(part, parts, next);
             } catch (RuntimeException | Error e) {
                 failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             }
@@ -81,12 +84,27 @@ public final class Parallel {
         }
     }
 
+    /** Runs the parts not yet taken, one at a time, until none is left. */
+    private static void takeParts(IntConsumer part, int parts, AtomicInteger next) {
+        for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement()) {
+            part.accept(i);
+        }
+    }
+
     /** Below this many elements a kernel stays on the calling thread: a handoff would cost more than it saves. */
     static final long MIN_ELEMENTS = 1 << 15;
 
+    /**
+     * Parts per thread of a kernel large enough to share: several, so that while one thread is held
+     * up (the host's other tenants) the others take its parts.
+     */
+    static final int PARTS_PER_THREAD = 4;
+
     /** How many parts a kernel over {@code elements} elements in {@code pieces} independent pieces runs as. */
     int partsFor(long elements, long pieces) {
-        return elements < MIN_ELEMENTS ? 1 : (int) Math.max(1, Math.min(threads, pieces));
+        return elements < MIN_ELEMENTS || threads == 1
+                ? 1
+                : (int) Math.max(1, Math.min((long) PARTS_PER_THREAD * threads, pieces));
     }
 
     /** The start of part i when [0, total) is cut into parts pieces, each a multiple of align. */
@@ -101,16 +119,14 @@ public final class Parallel {
         private volatile long finished;
         private volatile boolean parked;
         private IntConsumer task;
-        private int first;
         private int parts;
-        private int step;
+        private AtomicInteger next;
         private Throwable failure;
 
-        void start(IntConsumer task, int first, int parts, int step) {
+        void start(IntConsumer task, int parts, AtomicInteger next) {
             this.task = task;
-            this.first = first;
             this.parts = parts;
-            this.step = step;
+            this.next = next;
             this.failure = null;
             posted = posted + 1; // volatile write publishes the fields above
             if (parked) {
@@ -144,9 +160,7 @@ public final class Parallel {
                 }
                 seen = posted;
                 try {
-                    for (int i = first; i < parts; i += step) {
-                        task.accept(i);
-                    }
+                    takeParts(task, parts, next);
                 } catch (Throwable t) {
                     failure = t;
                 }
