@@ -27,8 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       streaming whole rows ({@link #sumRowBlocks}).
  * </ul>
  *
- * Sums accumulate in double, as the reference backend does (a million float terms keep 7 digits),
- * at no cost in a loop bound by memory bandwidth; max and min stay in float, where they are exact.
+ * Sums add their terms in pairs in float, then the pairs in double: each pair's sum rounds once, by
+ * at most 2⁻²⁴ of its terms' magnitude, so a sum is off by at most 2⁻²⁴·Σ|x| (plus double's
+ * rounding) before its own rounding to float — a million float terms keep 7 digits. Converting every
+ * term to double, as the reference backend does, cost a third of the bandwidth on AVX-512 (13.5 against
+ * 18–20 GB/s, bench/NOTES.md); pairs run at 18. Max and min stay in float, where they are exact.
  *
  * Each output is owned by one thread and summed in a fixed order, so results do not depend on the
  * thread count.
@@ -133,23 +136,29 @@ final class Reductions {
     }
 
     /**
-     * Σ of count floats from element offset at, stride apart, in double: pairs of vectors into four
-     * double accumulators folded in lane order, then the tail in order. Only a double leaves the
-     * method, so no vector is ever boxed.
+     * Σ of count floats from element offset at, stride apart: each float pair (element i, element i +
+     * L) added in float, the pairs into four double accumulators folded in lane order, then the tail
+     * one by one in order. Only a double leaves the method, so no vector is ever boxed.
      */
     private static double sumRow(MemorySegment xs, long at, long stride, int count, double[] lanes) {
+        int quads = stride == 1 ? count - count % (4 * L) : 0;
         int full = stride == 1 ? count - count % (2 * L) : 0;
         DoubleVector low = DoubleVector.zero(D);
         DoubleVector high = low;
-        DoubleVector low2 = low; // a second pair for odd vectors: one pair would chain every add's latency
+        DoubleVector low2 = low; // a second pair for odd pairs: one would chain every add's latency
         DoubleVector high2 = low;
-        for (int i = 0; i < full; i += 2 * L) {
-            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER);
-            FloatVector w = FloatVector.fromMemorySegment(S, xs, (at + i + L) * 4, Lanes.ORDER);
+        for (int i = 0; i < quads; i += 4 * L) {
+            FloatVector v = pairAt(xs, at + i);
+            FloatVector w = pairAt(xs, at + i + 2 * L);
             low = low.add(v.convertShape(F2D, D, 0));
             high = high.add(v.convertShape(F2D, D, 1));
             low2 = low2.add(w.convertShape(F2D, D, 0));
             high2 = high2.add(w.convertShape(F2D, D, 1));
+        }
+        if (full > quads) {
+            FloatVector v = pairAt(xs, at + quads);
+            low = low.add(v.convertShape(F2D, D, 0));
+            high = high.add(v.convertShape(F2D, D, 1));
         }
         low.add(low2).intoArray(lanes, 0);
         high.add(high2).intoArray(lanes, D.length());
@@ -161,6 +170,12 @@ final class Reductions {
             sum += xs.getAtIndex(Lanes.F32, at + i * stride);
         }
         return sum;
+    }
+
+    /** Floats [at, at + L) + [at + L, at + 2L), lane by lane, in float. */
+    private static FloatVector pairAt(MemorySegment xs, long at) {
+        return FloatVector.fromMemorySegment(S, xs, at * 4, Lanes.ORDER)
+                .add(FloatVector.fromMemorySegment(S, xs, (at + L) * 4, Lanes.ORDER));
     }
 
     /** The maximum or minimum (NaN wins) of count floats, as {@link #sumRow}. */
@@ -297,8 +312,9 @@ final class Reductions {
     }
 
     /**
-     * sums[j] += x[row + j·stride] for j < count and each of the first n rows in turn, in double:
-     * four rows per load and store of the accumulators, each column's terms still added in row order.
+     * sums[j] += x[row + j·stride] for j < count and each of the first n rows in turn: four rows per
+     * load and store of the accumulators, rows 0 + 1 and 2 + 3 added in float, then into the double
+     * sums in that order (the vector columns; the tail columns and fewer rows than four go one by one).
      */
     private static void addRows(MemorySegment xs, long[] rows, int n, long stride, int count, double[] sums) {
         if (n < ROWS_PER_PASS || stride != 1) {
@@ -318,17 +334,15 @@ final class Reductions {
             FloatVector v1 = FloatVector.fromMemorySegment(S, xs, r1 + i * 4L, Lanes.ORDER);
             FloatVector v2 = FloatVector.fromMemorySegment(S, xs, r2 + i * 4L, Lanes.ORDER);
             FloatVector v3 = FloatVector.fromMemorySegment(S, xs, r3 + i * 4L, Lanes.ORDER);
+            FloatVector first = v0.add(v1);
+            FloatVector second = v2.add(v3);
             DoubleVector.fromArray(D, sums, i)
-                    .add(v0.convertShape(F2D, D, 0))
-                    .add(v1.convertShape(F2D, D, 0))
-                    .add(v2.convertShape(F2D, D, 0))
-                    .add(v3.convertShape(F2D, D, 0))
+                    .add(first.convertShape(F2D, D, 0))
+                    .add(second.convertShape(F2D, D, 0))
                     .intoArray(sums, i);
             DoubleVector.fromArray(D, sums, i + h)
-                    .add(v0.convertShape(F2D, D, 1))
-                    .add(v1.convertShape(F2D, D, 1))
-                    .add(v2.convertShape(F2D, D, 1))
-                    .add(v3.convertShape(F2D, D, 1))
+                    .add(first.convertShape(F2D, D, 1))
+                    .add(second.convertShape(F2D, D, 1))
                     .intoArray(sums, i + h);
         }
         for (long row : rows) {
