@@ -117,8 +117,17 @@ final class Reductions {
             float[] floats = new float[L];
             double[] doubles = new double[L];
             int[] counter = new int[reducedOuter.length];
-            for (long o = outputs * part / parts; o < outputs * (part + 1) / parts; o++) {
+            double[] two = new double[2];
+            long end = outputs * (part + 1) / parts;
+            for (long o = outputs * part / parts; o < end; o++) {
                 long rowBase = x.offset() + Strided.offsetOf(o, keptSize, keptStride, keptSize.length);
+                if (op == ReduceOp.SUM && reducedOuter.length == 0 && innerStride == 1 && o + 1 < end) {
+                    long nextBase = x.offset() + Strided.offsetOf(o + 1, keptSize, keptStride, keptSize.length);
+                    sumTwoRows(xs, rowBase, nextBase, inner, doubles, two);
+                    os.setAtIndex(Lanes.F32, out.offset() + o, (float) two[0]);
+                    os.setAtIndex(Lanes.F32, out.offset() + ++o, (float) two[1]);
+                    continue;
+                }
                 java.util.Arrays.fill(counter, 0);
                 double sum = 0;
                 float extreme = identity(op);
@@ -137,36 +146,62 @@ final class Reductions {
 
     /**
      * Σ of count floats from element offset at, stride apart: each float pair (element i, element i +
-     * L) added in float, the pairs into four double accumulators folded in lane order, then the tail
-     * one by one in order. Only a double leaves the method, so no vector is ever boxed.
+     * L) added in float, the pairs into two double accumulators (lanes 0–7 of the pair, lanes 8–15)
+     * folded in lane order, then the tail one by one in order. Only a double leaves the method, so no
+     * vector is ever boxed.
      */
     private static double sumRow(MemorySegment xs, long at, long stride, int count, double[] lanes) {
-        int quads = stride == 1 ? count - count % (4 * L) : 0;
         int full = stride == 1 ? count - count % (2 * L) : 0;
         DoubleVector low = DoubleVector.zero(D);
         DoubleVector high = low;
-        DoubleVector low2 = low; // a second pair for odd pairs: one would chain every add's latency
-        DoubleVector high2 = low;
-        for (int i = 0; i < quads; i += 4 * L) {
+        for (int i = 0; i < full; i += 2 * L) {
             FloatVector v = pairAt(xs, at + i);
-            FloatVector w = pairAt(xs, at + i + 2 * L);
-            low = low.add(v.convertShape(F2D, D, 0));
-            high = high.add(v.convertShape(F2D, D, 1));
-            low2 = low2.add(w.convertShape(F2D, D, 0));
-            high2 = high2.add(w.convertShape(F2D, D, 1));
-        }
-        if (full > quads) {
-            FloatVector v = pairAt(xs, at + quads);
             low = low.add(v.convertShape(F2D, D, 0));
             high = high.add(v.convertShape(F2D, D, 1));
         }
-        low.add(low2).intoArray(lanes, 0);
-        high.add(high2).intoArray(lanes, D.length());
+        low.intoArray(lanes, 0);
+        high.intoArray(lanes, D.length());
+        return addTail(xs, at, stride, full, count, foldLanes(lanes));
+    }
+
+    /**
+     * {@link #sumRow} of two contiguous rows at once (their loads interleaved, each row's sums in the
+     * same order, so the same bits), into sums[0] and sums[1]: from memory, one row at a time ran
+     * 12.9–13.5 GB/s on 2 threads where one long range runs 15.7–15.9, two at a time 14.8–16.1.
+     */
+    private static void sumTwoRows(MemorySegment xs, long at, long next, int count, double[] lanes, double[] sums) {
+        int full = count - count % (2 * L);
+        DoubleVector low = DoubleVector.zero(D);
+        DoubleVector high = low;
+        DoubleVector nextLow = low;
+        DoubleVector nextHigh = low;
+        for (int i = 0; i < full; i += 2 * L) {
+            FloatVector v = pairAt(xs, at + i);
+            FloatVector w = pairAt(xs, next + i);
+            low = low.add(v.convertShape(F2D, D, 0));
+            high = high.add(v.convertShape(F2D, D, 1));
+            nextLow = nextLow.add(w.convertShape(F2D, D, 0));
+            nextHigh = nextHigh.add(w.convertShape(F2D, D, 1));
+        }
+        low.intoArray(lanes, 0);
+        high.intoArray(lanes, D.length());
+        sums[0] = addTail(xs, at, 1, full, count, foldLanes(lanes));
+        nextLow.intoArray(lanes, 0);
+        nextHigh.intoArray(lanes, D.length());
+        sums[1] = addTail(xs, next, 1, full, count, foldLanes(lanes));
+    }
+
+    private static double foldLanes(double[] lanes) {
         double sum = 0;
         for (int lane = 0; lane < L; lane++) {
             sum += lanes[lane];
         }
-        for (int i = full; i < count; i++) {
+        return sum;
+    }
+
+    /** sum + the floats i ∈ [from, count) at at + i·stride, in order. */
+    private static double addTail(MemorySegment xs, long at, long stride, int from, int count, double sum) {
+        for (int i = from; i < count; i++) {
             sum += xs.getAtIndex(Lanes.F32, at + i * stride);
         }
         return sum;

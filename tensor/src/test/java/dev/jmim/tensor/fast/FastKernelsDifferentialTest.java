@@ -339,6 +339,30 @@ class FastKernelsDifferentialTest {
     }
 
     /**
+     * Row sums take contiguous rows two at a time where a part has two left: a row must get the same
+     * bits paired or alone. 2 threads cut these 111 rows into 8 parts (odd lengths: some rows alone
+     * that 1 thread pairs), and each row summed on its own is always alone. 333 floats per row: 10
+     * vector pairs and a tail of 13.
+     */
+    @Test
+    void rowSumsGiveTheSameBitsTwoRowsAtATimeOrOne() {
+        Tensor x = Tensor.randn(new Generator(41), 111, 333);
+        boolean[] lastDim = {false, true};
+        Tensor[] outs = outputs(DType.F32, new int[] {111, 1});
+        ONE_THREAD.reduce(ReduceOp.SUM, x, lastDim, outs[0]);
+        TWO_THREADS.reduce(ReduceOp.SUM, x, lastDim, outs[1]);
+        REFERENCE.reduce(ReduceOp.SUM, x, lastDim, outs[2]);
+        check("row sums of " + x.describe(), outs, 1, SUM_FLOOR * x.abs().sum().item());
+        float[] alone = new float[111];
+        for (int row = 0; row < 111; row++) {
+            Tensor one = Tensor.zeros(1, 1);
+            ONE_THREAD.reduce(ReduceOp.SUM, x.narrow(0, row, 1), lastDim, one);
+            alone[row] = (float) one.item();
+        }
+        assertArrayEquals(alone, outs[0].toFloatArray(), "each row alone against two at a time");
+    }
+
+    /**
      * Sums over many contiguous rows go by fixed blocks of rows (64, more past 256 blocks): row counts
      * around the block sizes, a ragged last block, widths with tails, a row stride wider than the row,
      * and a [B, N, C] bias gradient, on 1 and 2 threads.
