@@ -79,8 +79,9 @@ public final class Gemm {
 
     /**
      * C[m×n] = A[m×k]·B[k×n] (+ bias, n dense floats from byte 0 of {@code bias}, on every row, where
-     * bias is not null), rows of C split across the threads of {@code parallel} (columns when there
-     * are fewer rows than columns). C's column stride must be 1.
+     * bias is not null), C's rows in blocks that the threads of {@code parallel} take as they come
+     * free (its columns split between them when there are fewer rows than columns). C's column
+     * stride must be 1.
      */
     public static void multiply(
             int m, int n, int k, Matrix a, Matrix b, MemorySegment bias, Matrix c, Parallel parallel) {
