@@ -35,7 +35,7 @@ public final class Parallel {
         this.threads = threads;
         this.workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker();
+            workers[i] = new Worker(next);
             Thread t = new Thread(workers[i], "jmim-cpu-" + (i + 1));
             t.setDaemon(true);
             workers[i].thread = t;
@@ -62,7 +62,7 @@ public final class Parallel {
             next.set(0);
             int used = Math.min(workers.length, parts - 1);
             for (int w = 0; w < used; w++) {
-                workers[w].start(part, parts, next);
+                workers[w].start(part, parts);
             }
             RuntimeException failure = null;
             try {
@@ -120,13 +120,16 @@ public final class Parallel {
         private volatile boolean parked;
         private IntConsumer task;
         private int parts;
-        private AtomicInteger next;
+        private final AtomicInteger next; // the pool's counter of parts taken
         private Throwable failure;
 
-        void start(IntConsumer task, int parts, AtomicInteger next) {
+        Worker(AtomicInteger next) {
+            this.next = next;
+        }
+
+        void start(IntConsumer task, int parts) {
             this.task = task;
             this.parts = parts;
-            this.next = next;
             this.failure = null;
             posted = posted + 1; // volatile write publishes the fields above
             if (parked) {
