@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Attention on the CPU, one (batch, head) pair at a time: its q (times scale), k and v rows are
  * copied into per-thread arrays (k and v also transposed, rows padded to whole vectors), and the
  * pair's scores, softmax and products are computed there, in L1 and L2, by one small register-blocked
- * product ({@link #product}: 4 rows × 2 vectors, every element one FMA chain in order; rows padded
- * with zeros to whole blocks). The backward recomputes the probabilities from the saved log-sum-exp.
+ * product ({@link #product}: blocks of 8 rows × 3 or 2 vectors on AVX-512, 4 rows × 2 vectors
+ * otherwise, every element one FMA chain in order; rows padded with zeros to whole blocks). The backward recomputes the probabilities from the saved log-sum-exp.
  * Each pair is computed by one thread, so results do not depend on the thread count.
  *
  * <p>It replaces six batched GEMMs of a few thousand flops each (17 × 64 × 17 in MAE-tiny's
@@ -33,6 +33,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class FastAttention implements FusedAttention {
     private static final VectorSpecies<Float> S = Butterfly.S8;
     private static final int L = S.length();
+    // AVX-512's 32 vector registers hold 8 × 3 accumulators; AVX2's 16 spill them
+    private static final boolean MANY_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
     private final Parallel parallel;
 
@@ -204,8 +206,9 @@ final class FastAttention implements FusedAttention {
         int m = g.blockRows();
         int d = g.d();
         int np = g.np();
+        // the softmax before v's load, while this compilation is small: C2 inlines in this order until
+        // its node budget runs out, and exp's helpers must not be where it does (as in backwardPair)
         loadRows(g, heads[0], pair, s.q, g.scale());
-        loadRows(g, heads[2], pair, s.v, 1f);
         loadTransposed(g, heads[1], pair, s.kT);
         product(m, np, d, s.q, d, 1, s.kT, np, s.p, np); // scores
         MemorySegment lseSegment = HostStorage.segmentOf(lse);
@@ -213,6 +216,7 @@ final class FastAttention implements FusedAttention {
             float logSumExp = softmaxRow(s.p, i * np, n, np, s.lanes);
             lseSegment.setAtIndex(F32, lse.offset() + pair * n + i, logSumExp);
         }
+        loadRows(g, heads[2], pair, s.v, 1f);
         product(m, d, n, s.p, np, 1, s.v, d, s.result, d); // P·v
         storeRows(g, out, pair, s.result);
     }
@@ -309,22 +313,181 @@ final class FastAttention implements FusedAttention {
 
     /**
      * c[i·ldc + x] = Σ_p a[i·rowStep + p·colStep]·b[p·ldb + x] for i < m (a multiple of 4) and x < w
-     * (a multiple of L), each element one FMA chain over p in order, in blocks of 4 rows × 2 vectors
-     * held in registers (an odd last vector 4 rows × 1).
+     * (a multiple of L), each element one FMA chain over p in order, in blocks of rows × vectors held
+     * in registers. With 32 vector registers (AVX-512) rows go 8 at a time, as 8 × 3 vectors where
+     * the width is whole triples (the scores: 24 or 72 columns for 17 or 65 tokens) and 8 × 2
+     * elsewhere (the head dim); then, and with 16 registers throughout, 4 rows × 2 vectors (an odd
+     * last vector 4 × 1). Every block sums in the same order, so the blocking never changes a bit.
      */
     private static void product(
             int m, int w, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
-        for (int i = 0; i < m; i += 4) {
+        int i = 0;
+        if (MANY_REGISTERS) {
+            int step = w % (3 * L) == 0 ? 3 * L : 2 * L;
+            int wide = w - w % step;
+            for (; i + 8 <= m; i += 8) {
+                for (int x = 0; x < wide; x += step) {
+                    if (step == 3 * L) {
+                        block8x3(i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
+                    } else {
+                        block8x2(i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
+                    }
+                }
+                if (wide < w) { // one vector left
+                    block4(false, i, wide, k, a, rowStep, colStep, b, ldb, c, ldc);
+                    block4(false, i + 4, wide, k, a, rowStep, colStep, b, ldb, c, ldc);
+                }
+            }
+        }
+        for (; i < m; i += 4) {
             for (int x = 0; x < w; x += 2 * L) {
                 block4(x + L < w, i, x, k, a, rowStep, colStep, b, ldb, c, ldc);
             }
         }
     }
 
+    /** As {@link #block4} for rows i..i+7 × two vectors of columns from x: 16 accumulators. */
+    private static void block8x2(
+            int i, int x, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int a0 = i * rowStep;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * ldb + x);
+            FloatVector b1 = FloatVector.fromArray(S, b, p * ldb + x + L);
+            int at = a0 + p * colStep;
+            FloatVector r = FloatVector.broadcast(S, a[at]);
+            c00 = r.fma(b0, c00);
+            c01 = r.fma(b1, c01);
+            r = FloatVector.broadcast(S, a[at + rowStep]);
+            c10 = r.fma(b0, c10);
+            c11 = r.fma(b1, c11);
+            r = FloatVector.broadcast(S, a[at + 2 * rowStep]);
+            c20 = r.fma(b0, c20);
+            c21 = r.fma(b1, c21);
+            r = FloatVector.broadcast(S, a[at + 3 * rowStep]);
+            c30 = r.fma(b0, c30);
+            c31 = r.fma(b1, c31);
+            r = FloatVector.broadcast(S, a[at + 4 * rowStep]);
+            c40 = r.fma(b0, c40);
+            c41 = r.fma(b1, c41);
+            r = FloatVector.broadcast(S, a[at + 5 * rowStep]);
+            c50 = r.fma(b0, c50);
+            c51 = r.fma(b1, c51);
+            r = FloatVector.broadcast(S, a[at + 6 * rowStep]);
+            c60 = r.fma(b0, c60);
+            c61 = r.fma(b1, c61);
+            r = FloatVector.broadcast(S, a[at + 7 * rowStep]);
+            c70 = r.fma(b0, c70);
+            c71 = r.fma(b1, c71);
+        }
+        int o = i * ldc + x;
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + L);
+        c10.intoArray(c, o + ldc);
+        c11.intoArray(c, o + ldc + L);
+        c20.intoArray(c, o + 2 * ldc);
+        c21.intoArray(c, o + 2 * ldc + L);
+        c30.intoArray(c, o + 3 * ldc);
+        c31.intoArray(c, o + 3 * ldc + L);
+        c40.intoArray(c, o + 4 * ldc);
+        c41.intoArray(c, o + 4 * ldc + L);
+        c50.intoArray(c, o + 5 * ldc);
+        c51.intoArray(c, o + 5 * ldc + L);
+        c60.intoArray(c, o + 6 * ldc);
+        c61.intoArray(c, o + 6 * ldc + L);
+        c70.intoArray(c, o + 7 * ldc);
+        c71.intoArray(c, o + 7 * ldc + L);
+    }
+
+    /** As {@link #block8x2} with three vectors of columns: 24 accumulators. */
+    private static void block8x3(
+            int i, int x, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        int a0 = i * rowStep;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, p * ldb + x);
+            FloatVector b1 = FloatVector.fromArray(S, b, p * ldb + x + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, p * ldb + x + 2 * L);
+            int at = a0 + p * colStep;
+            FloatVector r;
+            r = FloatVector.broadcast(S, a[at]);
+            c00 = r.fma(b0, c00);
+            c01 = r.fma(b1, c01);
+            c02 = r.fma(b2, c02);
+            r = FloatVector.broadcast(S, a[at + rowStep]);
+            c10 = r.fma(b0, c10);
+            c11 = r.fma(b1, c11);
+            c12 = r.fma(b2, c12);
+            r = FloatVector.broadcast(S, a[at + 2 * rowStep]);
+            c20 = r.fma(b0, c20);
+            c21 = r.fma(b1, c21);
+            c22 = r.fma(b2, c22);
+            r = FloatVector.broadcast(S, a[at + 3 * rowStep]);
+            c30 = r.fma(b0, c30);
+            c31 = r.fma(b1, c31);
+            c32 = r.fma(b2, c32);
+            r = FloatVector.broadcast(S, a[at + 4 * rowStep]);
+            c40 = r.fma(b0, c40);
+            c41 = r.fma(b1, c41);
+            c42 = r.fma(b2, c42);
+            r = FloatVector.broadcast(S, a[at + 5 * rowStep]);
+            c50 = r.fma(b0, c50);
+            c51 = r.fma(b1, c51);
+            c52 = r.fma(b2, c52);
+            r = FloatVector.broadcast(S, a[at + 6 * rowStep]);
+            c60 = r.fma(b0, c60);
+            c61 = r.fma(b1, c61);
+            c62 = r.fma(b2, c62);
+            r = FloatVector.broadcast(S, a[at + 7 * rowStep]);
+            c70 = r.fma(b0, c70);
+            c71 = r.fma(b1, c71);
+            c72 = r.fma(b2, c72);
+        }
+        int o = i * ldc + x;
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + L);
+        c02.intoArray(c, o + 2 * L);
+        c10.intoArray(c, o + ldc);
+        c11.intoArray(c, o + ldc + L);
+        c12.intoArray(c, o + ldc + 2 * L);
+        c20.intoArray(c, o + 2 * ldc);
+        c21.intoArray(c, o + 2 * ldc + L);
+        c22.intoArray(c, o + 2 * ldc + 2 * L);
+        c30.intoArray(c, o + 3 * ldc);
+        c31.intoArray(c, o + 3 * ldc + L);
+        c32.intoArray(c, o + 3 * ldc + 2 * L);
+        c40.intoArray(c, o + 4 * ldc);
+        c41.intoArray(c, o + 4 * ldc + L);
+        c42.intoArray(c, o + 4 * ldc + 2 * L);
+        c50.intoArray(c, o + 5 * ldc);
+        c51.intoArray(c, o + 5 * ldc + L);
+        c52.intoArray(c, o + 5 * ldc + 2 * L);
+        c60.intoArray(c, o + 6 * ldc);
+        c61.intoArray(c, o + 6 * ldc + L);
+        c62.intoArray(c, o + 6 * ldc + 2 * L);
+        c70.intoArray(c, o + 7 * ldc);
+        c71.intoArray(c, o + 7 * ldc + L);
+        c72.intoArray(c, o + 7 * ldc + 2 * L);
+    }
+
     /**
      * Rows i..i+3 × one vector (two where {@code two}) of columns from x. Both widths sit in one method
-     * on purpose: it is then too large for C2 to inline, so every product is a call into one compiled
-     * kernel. With the one-vector loop in a method of its own, C2 inlined it into each of
+     * on purpose: it is then too large for C2 to inline, so every product calls compiled kernels (as
+     * the 8-row blocks, larger still, are called). With the one-vector loop in a method of its own, C2 inlined it into each of
      * backwardPair's five products, the compilation passed C2's node budget (NodeCountInliningCutoff),
      * and exp's helpers further down were left as calls on boxed vectors: the decoder's backward ran
      * ~20% slower.
