@@ -206,17 +206,11 @@ final class FastAttention implements FusedAttention {
         int m = g.blockRows();
         int d = g.d();
         int np = g.np();
-        // the softmax before v's load, while this compilation is small: C2 inlines in this order until
-        // its node budget runs out, and exp's helpers must not be where it does (as in backwardPair)
         loadRows(g, heads[0], pair, s.q, g.scale());
+        loadRows(g, heads[2], pair, s.v, 1f);
         loadTransposed(g, heads[1], pair, s.kT);
         product(m, np, d, s.q, d, 1, s.kT, np, s.p, np); // scores
-        MemorySegment lseSegment = HostStorage.segmentOf(lse);
-        for (int i = 0; i < n; i++) {
-            float logSumExp = softmaxRow(s.p, i * np, n, np, s.lanes);
-            lseSegment.setAtIndex(F32, lse.offset() + pair * n + i, logSumExp);
-        }
-        loadRows(g, heads[2], pair, s.v, 1f);
+        scoreRows(SOFTMAX, s, n, np, HostStorage.segmentOf(lse), lse.offset() + pair * n);
         product(m, d, n, s.p, np, 1, s.v, d, s.result, d); // P·v
         storeRows(g, out, pair, s.result);
     }
@@ -227,31 +221,15 @@ final class FastAttention implements FusedAttention {
         int m = g.blockRows();
         int d = g.d();
         int np = g.np();
-        // P first, while this compilation is small: C2 inlines in this order until its node budget
-        // runs out, and exp's helpers must not be where it does (bench/NOTES.md, Vector API item 11)
         loadRows(g, heads[0], pair, s.q, g.scale());
         loadTransposed(g, heads[1], pair, s.kT);
         product(m, np, d, s.q, d, 1, s.kT, np, s.p, np);
-        MemorySegment lseSegment = HostStorage.segmentOf(lse);
-        for (int i = 0; i < n; i++) {
-            int at = i * np;
-            Arrays.fill(s.p, at + n, at + np, Float.NEGATIVE_INFINITY);
-            probabilities(s.p, at, np, lseSegment.getAtIndex(F32, lse.offset() + pair * n + i));
-        }
+        scoreRows(PROBABILITIES, s, n, np, HostStorage.segmentOf(lse), lse.offset() + pair * n);
         loadRows(g, heads[1], pair, s.k, 1f);
         loadTransposed(g, heads[2], pair, s.vT);
         loadRows(g, grad, pair, s.gradOut, 1f);
         product(m, np, d, s.gradOut, d, 1, s.vT, np, s.dp, np); // dP = dO·vᵀ
-        for (int i = 0; i < n; i++) {
-            int at = i * np;
-            // dS = P·(dP − Σ P·dP): the row sum from the row itself, so that Σ dS is 0 up to rounding
-            float rowDot = dot(s.p, s.dp, at, np, s.lanes);
-            for (int j = 0; j < np; j += L) {
-                FloatVector.fromArray(S, s.p, at + j)
-                        .mul(FloatVector.fromArray(S, s.dp, at + j).sub(rowDot))
-                        .intoArray(s.dp, at + j);
-            }
-        }
+        scoreRows(SCORE_GRADIENT, s, n, np, null, 0);
         product(m, d, n, s.dp, np, 1, s.k, d, s.result, d); // dq = scale·dS·k
         for (int c = 0; c < n * d; c += L) {
             FloatVector.fromArray(S, s.result, c).mul(g.scale()).intoArray(s.result, c);
@@ -263,41 +241,71 @@ final class FastAttention implements FusedAttention {
         storeRows(g, grads[2], pair, s.result);
     }
 
-    /**
-     * Softmax of the scores at row[at, at + n) in place, 0 over the padding to np; returns the row's
-     * log-sum-exp (max + log Σ).
-     */
-    private static float softmaxRow(float[] row, int at, int n, int np, float[] lanes) {
-        Arrays.fill(row, at + n, at + np, Float.NEGATIVE_INFINITY);
-        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < np; j += L) {
-            max = max.max(FloatVector.fromArray(S, row, at + j));
-        }
-        max.intoArray(lanes, 0);
-        float shift = Lanes.fold(lanes, L, true);
-        FloatVector sum = FloatVector.zero(S);
-        for (int j = 0; j < np; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, row, at + j).sub(shift));
-            sum = sum.add(e);
-            e.intoArray(row, at + j);
-        }
-        sum.intoArray(lanes, 0);
-        float total = Lanes.fold(lanes, L, false);
-        for (int j = 0; j < np; j += L) {
-            FloatVector.fromArray(S, row, at + j).div(total).intoArray(row, at + j);
-        }
-        return shift + (float) StrictMath.log(total);
-    }
+    private static final int SOFTMAX = 0;
+    private static final int PROBABILITIES = 1;
+    private static final int SCORE_GRADIENT = 2;
 
     /**
-     * P = e^(score − log-sum-exp) over row[at, at + np) in place. Its own method: inside backwardPair,
-     * exp's last multiplications were left to calls C2 did not inline, their vectors boxed (the
-     * decoder's backward ran ~8% of its samples in FloatVector.lanewiseTemplate).
+     * One pass over the pair's n score rows (np wide, the padding past n included):
+     * <ul>
+     *   <li>{@link #SOFTMAX}: s.p's scores become probabilities, 0 over the padding; each row's
+     *       log-sum-exp (max + log Σ) goes to lse at lseAt + row;
+     *   <li>{@link #PROBABILITIES}: s.p's scores become e^(score − log-sum-exp), lse read at lseAt + row;
+     *   <li>{@link #SCORE_GRADIENT}: s.dp's dP becomes dS = P·(dP − Σ P·dP), the row sum from the row
+     *       itself, so that Σ dS is 0 up to rounding.
+     * </ul>
+     * The three sit in one method on purpose: it is then larger than C2 inlines (as {@link #block4}),
+     * so exp is always compiled inside this method's own compilation, and first in it: C2 inlines in
+     * bytecode order until its node budget runs out, so what comes after exp must be what can be a
+     * call (dot, Lanes.fold: arrays in, a float out). Inlined into
+     * backwardPair or forwardPair, whether exp fit their node budget depended on the profile:
+     * where it did not (NodeCountInliningCutoff at VectorMath.scaleByPowerOfTwo), exp's last step
+     * ran as calls on boxed vectors, 10% of the decoder's attention (bench/NOTES.md).
      */
-    private static void probabilities(float[] row, int at, int np, float logSumExp) {
-        FloatVector shift = FloatVector.broadcast(S, logSumExp);
-        for (int j = 0; j < np; j += L) {
-            VectorMath.exp(FloatVector.fromArray(S, row, at + j).sub(shift)).intoArray(row, at + j);
+    private static void scoreRows(int pass, Scratch s, int n, int np, MemorySegment lse, long lseAt) {
+        float[] p = s.p;
+        if (pass != SCORE_GRADIENT) {
+            for (int i = 0; i < n; i++) {
+                int at = i * np;
+                Arrays.fill(p, at + n, at + np, Float.NEGATIVE_INFINITY);
+                float shift;
+                if (pass == PROBABILITIES) {
+                    shift = lse.getAtIndex(F32, lseAt + i);
+                } else {
+                    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                    for (int j = 0; j < np; j += L) {
+                        max = max.max(FloatVector.fromArray(S, p, at + j));
+                    }
+                    max.intoArray(s.lanes, 0);
+                    shift = Lanes.fold(s.lanes, L, true);
+                }
+                // one call site of exp for both passes: two, inlined here, passed the node budget
+                FloatVector sum = FloatVector.zero(S);
+                for (int j = 0; j < np; j += L) {
+                    FloatVector e =
+                            VectorMath.exp(FloatVector.fromArray(S, p, at + j).sub(shift));
+                    sum = sum.add(e);
+                    e.intoArray(p, at + j);
+                }
+                if (pass == PROBABILITIES) {
+                    continue;
+                }
+                sum.intoArray(s.lanes, 0);
+                float total = Lanes.fold(s.lanes, L, false);
+                for (int j = 0; j < np; j += L) {
+                    FloatVector.fromArray(S, p, at + j).div(total).intoArray(p, at + j);
+                }
+                lse.setAtIndex(F32, lseAt + i, shift + (float) StrictMath.log(total));
+            }
+            return;
+        }
+        for (int at = 0; at < n * np; at += np) {
+            float rowDot = dot(p, s.dp, at, np, s.lanes);
+            for (int j = 0; j < np; j += L) {
+                FloatVector.fromArray(S, p, at + j)
+                        .mul(FloatVector.fromArray(S, s.dp, at + j).sub(rowDot))
+                        .intoArray(s.dp, at + j);
+            }
         }
     }
 
