@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * copied into per-thread arrays (k and v also transposed, rows padded to whole vectors), and the
  * pair's scores, softmax and products are computed there, in L1 and L2, by one small register-blocked
  * product ({@link #product}: blocks of 8 rows × 3 or 2 vectors on AVX-512, 4 rows × 2 vectors
- * otherwise, every element one FMA chain in order; rows padded with zeros to whole blocks). The backward recomputes the probabilities from the saved log-sum-exp.
- * Each pair is computed by one thread, so results do not depend on the thread count.
+ * otherwise, every element one FMA chain in order; rows padded with zeros to whole blocks). The
+ * backward recomputes the probabilities from the saved log-sum-exp. Each pair is computed by one
+ * thread, so results do not depend on the thread count.
  *
  * <p>It replaces six batched GEMMs of a few thousand flops each (17 × 64 × 17 in MAE-tiny's
  * encoder ran at 7 GFLOP/s through the packed GEMM: half its tile was padding), a softmax and its
@@ -257,10 +258,10 @@ final class FastAttention implements FusedAttention {
      * The three sit in one method on purpose: it is then larger than C2 inlines (as {@link #block4}),
      * so exp is always compiled inside this method's own compilation, and first in it: C2 inlines in
      * bytecode order until its node budget runs out, so what comes after exp must be what can be a
-     * call (dot, Lanes.fold: arrays in, a float out). Inlined into
-     * backwardPair or forwardPair, whether exp fit their node budget depended on the profile:
-     * where it did not (NodeCountInliningCutoff at VectorMath.scaleByPowerOfTwo), exp's last step
-     * ran as calls on boxed vectors, 10% of the decoder's attention (bench/NOTES.md).
+     * call (dot, Lanes.fold: arrays in, a float out). Inlined into backwardPair or forwardPair,
+     * whether exp fit their node budget depended on the profile: where it did not
+     * (NodeCountInliningCutoff at VectorMath.scaleByPowerOfTwo), exp's last step ran as calls on
+     * boxed vectors, 10% of the decoder's attention (bench/NOTES.md).
      */
     private static void scoreRows(int pass, Scratch s, int n, int np, MemorySegment lse, long lseAt) {
         float[] p = s.p;
@@ -431,8 +432,7 @@ final class FastAttention implements FusedAttention {
             FloatVector b1 = FloatVector.fromArray(S, b, p * ldb + x + L);
             FloatVector b2 = FloatVector.fromArray(S, b, p * ldb + x + 2 * L);
             int at = a0 + p * colStep;
-            FloatVector r;
-            r = FloatVector.broadcast(S, a[at]);
+            FloatVector r = FloatVector.broadcast(S, a[at]);
             c00 = r.fma(b0, c00);
             c01 = r.fma(b1, c01);
             c02 = r.fma(b2, c02);
@@ -495,10 +495,10 @@ final class FastAttention implements FusedAttention {
     /**
      * Rows i..i+3 × one vector (two where {@code two}) of columns from x. Both widths sit in one method
      * on purpose: it is then too large for C2 to inline, so every product calls compiled kernels (as
-     * the 8-row blocks, larger still, are called). With the one-vector loop in a method of its own, C2 inlined it into each of
-     * backwardPair's five products, the compilation passed C2's node budget (NodeCountInliningCutoff),
-     * and exp's helpers further down were left as calls on boxed vectors: the decoder's backward ran
-     * ~20% slower.
+     * it calls the 8-row blocks, larger still). With the one-vector loop in a method of its own, C2
+     * inlined it into each of backwardPair's five products, the compilation passed C2's node budget
+     * (NodeCountInliningCutoff), and exp's helpers further down were left as calls on boxed vectors:
+     * the decoder's backward ran ~20% slower.
      */
     private static void block4(
             boolean two,
