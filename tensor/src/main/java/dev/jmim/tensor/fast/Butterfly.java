@@ -99,14 +99,17 @@ final class Butterfly {
         FloatVector e5 = lower(d5, d7, 2);
         FloatVector e6 = upper(d4, d6, 2);
         FloatVector e7 = upper(d5, d7, 2);
-        lower(e0, e4, 4).intoMemorySegment(out, o, ORDER);
-        lower(e1, e5, 4).intoMemorySegment(out, o + outStep, ORDER);
-        lower(e2, e6, 4).intoMemorySegment(out, o + 2 * outStep, ORDER);
-        lower(e3, e7, 4).intoMemorySegment(out, o + 3 * outStep, ORDER);
-        upper(e0, e4, 4).intoMemorySegment(out, o + 4 * outStep, ORDER);
-        upper(e1, e5, 4).intoMemorySegment(out, o + 5 * outStep, ORDER);
-        upper(e2, e6, 4).intoMemorySegment(out, o + 6 * outStep, ORDER);
-        upper(e3, e7, 4).intoMemorySegment(out, o + 7 * outStep, ORDER);
+        // the last round written out, not through lower and upper: with their eight calls, C2's compile
+        // of this method ran out of node budget (NodeCountInliningCutoff) at the last upper, which then
+        // ran as a call on boxed vectors, every 8 × 8 block (bench/NOTES.md, ninth session)
+        e0.blend(e4.rearrange(SWAP_4), BIT_4).intoMemorySegment(out, o, ORDER);
+        e1.blend(e5.rearrange(SWAP_4), BIT_4).intoMemorySegment(out, o + outStep, ORDER);
+        e2.blend(e6.rearrange(SWAP_4), BIT_4).intoMemorySegment(out, o + 2 * outStep, ORDER);
+        e3.blend(e7.rearrange(SWAP_4), BIT_4).intoMemorySegment(out, o + 3 * outStep, ORDER);
+        e0.rearrange(SWAP_4).blend(e4, BIT_4).intoMemorySegment(out, o + 4 * outStep, ORDER);
+        e1.rearrange(SWAP_4).blend(e5, BIT_4).intoMemorySegment(out, o + 5 * outStep, ORDER);
+        e2.rearrange(SWAP_4).blend(e6, BIT_4).intoMemorySegment(out, o + 6 * outStep, ORDER);
+        e3.rearrange(SWAP_4).blend(e7, BIT_4).intoMemorySegment(out, o + 7 * outStep, ORDER);
     }
 
     /** Round d's output for the lower vector a of the pair (a, b): lane i is a[i] where i & d = 0, else b[i − d]. */
