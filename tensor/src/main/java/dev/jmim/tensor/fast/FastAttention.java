@@ -34,8 +34,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class FastAttention implements FusedAttention {
     private static final VectorSpecies<Float> S = Butterfly.S8;
     private static final int L = S.length();
-    // AVX-512's 32 vector registers hold 8 × 3 accumulators; AVX2's 16 spill them
-    private static final boolean MANY_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
     private final Parallel parallel;
 
@@ -331,7 +329,7 @@ final class FastAttention implements FusedAttention {
     private static void product(
             int m, int w, int k, float[] a, int rowStep, int colStep, float[] b, int ldb, float[] c, int ldc) {
         int i = 0;
-        if (MANY_REGISTERS) {
+        if (Lanes.MANY_REGISTERS) { // 8 × 3 accumulators fit 32 registers; 16 would spill them
             int step = w % (3 * L) == 0 ? 3 * L : 2 * L;
             int wide = w - w % step;
             for (; i + 8 <= m; i += 8) {

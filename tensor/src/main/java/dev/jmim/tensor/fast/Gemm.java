@@ -39,7 +39,7 @@ public final class Gemm {
                 switch (chosen) {
                     case "8x32" -> true;
                     case "4x16" -> false;
-                    case "" -> FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+                    case "" -> Lanes.MANY_REGISTERS;
                     default ->
                         throw new IllegalArgumentException(
                                 "-Djmim.cpu.gemm must be 4x16 or 8x32 (or unset: chosen by the CPU's vector width); got "

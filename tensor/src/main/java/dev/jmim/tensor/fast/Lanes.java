@@ -18,6 +18,12 @@ final class Lanes {
     static final int L = S.length();
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /**
+     * Whether the CPU has 32 vector registers: the 512-bit ones (AVX-512) do, AVX2's 16 do not. Kernels
+     * that block more accumulators than 16 registers hold (GEMM's 8 × 32, attention's 8-row blocks)
+     * pick their shape by it.
+     */
+    static final boolean MANY_REGISTERS = S.vectorBitSize() >= 512;
 
     private Lanes() {}
 
