@@ -270,15 +270,20 @@ public final class Gemm {
         packBElements(b, pc, kc, jc, out, 0, columns, steps, kc);
     }
 
-    /** Full panels of a row-major B (row p at element at + p·ldb): two vectors per panel row. */
+    /**
+     * Full panels of a row-major B (row p at element at + p·ldb): two vectors per panel row. The
+     * output offset is a long stepped by a long (an int offset widened at each store ran 5–15% slower
+     * alone, as in {@link MicroKernel}).
+     */
     private static void packRowsOfB(MemorySegment s, long at, long ldb, int kc, int columns, MemorySegment out) {
+        long panelBytes = kc * (NR * 4L);
         for (int p = 0; p < kc; p++) {
             long row = (at + p * ldb) * 4;
-            for (int j = 0; j < columns; j += NR) {
-                int o = j * kc + p * NR;
-                FloatVector.fromMemorySegment(S, s, row + j * 4L, ORDER).intoMemorySegment(out, o * 4L, ORDER);
-                FloatVector.fromMemorySegment(S, s, row + (j + L) * 4L, ORDER)
-                        .intoMemorySegment(out, (o + L) * 4L, ORDER);
+            long o = p * (NR * 4L);
+            for (int j = 0; j < columns; j += NR, o += panelBytes) {
+                FloatVector.fromMemorySegment(S, s, row + j * 4L, ORDER).intoMemorySegment(out, o, ORDER);
+                FloatVector.fromMemorySegment(S, s, row + j * 4L + 4L * L, ORDER)
+                        .intoMemorySegment(out, o + 4L * L, ORDER);
             }
         }
     }
