@@ -228,7 +228,7 @@ final class FastAttention implements FusedAttention {
         loadTransposed(g, heads[2], pair, s.vT);
         loadRows(g, grad, pair, s.gradOut, 1f);
         product(m, np, d, s.gradOut, d, 1, s.vT, np, s.dp, np); // dP = dO·vᵀ
-        scoreRows(SCORE_GRADIENT, s, n, np, null, 0);
+        scoreGradient(s.p, s.dp, n, np, s.lanes);
         product(m, d, n, s.dp, np, 1, s.k, d, s.result, d); // dq = scale·dS·k
         for (int c = 0; c < n * d; c += L) {
             FloatVector.fromArray(S, s.result, c).mul(g.scale()).intoArray(s.result, c);
@@ -242,68 +242,71 @@ final class FastAttention implements FusedAttention {
 
     private static final int SOFTMAX = 0;
     private static final int PROBABILITIES = 1;
-    private static final int SCORE_GRADIENT = 2;
 
     /**
      * One pass over the pair's n score rows (np wide, the padding past n included):
      * <ul>
      *   <li>{@link #SOFTMAX}: s.p's scores become probabilities, 0 over the padding; each row's
      *       log-sum-exp (max + log Σ) goes to lse at lseAt + row;
-     *   <li>{@link #PROBABILITIES}: s.p's scores become e^(score − log-sum-exp), lse read at lseAt + row;
-     *   <li>{@link #SCORE_GRADIENT}: s.dp's dP becomes dS = P·(dP − Σ P·dP), the row sum from the row
-     *       itself, so that Σ dS is 0 up to rounding.
+     *   <li>{@link #PROBABILITIES}: s.p's scores become e^(score − log-sum-exp), lse read at lseAt + row.
      * </ul>
-     * The three sit in one method on purpose: it is then larger than C2 inlines (as {@link #block4}),
+     * The two sit in one method on purpose: it is then larger than C2 inlines (as {@link #block4}),
      * so exp is always compiled inside this method's own compilation, and first in it: C2 inlines in
      * bytecode order until its node budget runs out, so what comes after exp must be what can be a
-     * call (dot, Lanes.fold: arrays in, a float out). Inlined into backwardPair or forwardPair,
-     * whether exp fit their node budget depended on the profile: where it did not
-     * (NodeCountInliningCutoff at VectorMath.scaleByPowerOfTwo), exp's last step ran as calls on
-     * boxed vectors, 10% of the decoder's attention (bench/NOTES.md).
+     * call (Lanes.fold: an array in, a float out). Inlined into backwardPair or forwardPair, whether
+     * exp fit their node budget depended on the profile: where it did not (NodeCountInliningCutoff at
+     * VectorMath.scaleByPowerOfTwo), exp's last step ran as calls on boxed vectors, 10% of the
+     * decoder's attention (bench/NOTES.md).
      */
     private static void scoreRows(int pass, Scratch s, int n, int np, MemorySegment lse, long lseAt) {
         float[] p = s.p;
-        if (pass != SCORE_GRADIENT) {
-            for (int i = 0; i < n; i++) {
-                int at = i * np;
-                Arrays.fill(p, at + n, at + np, Float.NEGATIVE_INFINITY);
-                float shift;
-                if (pass == PROBABILITIES) {
-                    shift = lse.getAtIndex(F32, lseAt + i);
-                } else {
-                    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                    for (int j = 0; j < np; j += L) {
-                        max = max.max(FloatVector.fromArray(S, p, at + j));
-                    }
-                    max.intoArray(s.lanes, 0);
-                    shift = Lanes.fold(s.lanes, L, true);
-                }
-                // one call site of exp for both passes: two, inlined here, passed the node budget
-                FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < n; i++) {
+            int at = i * np;
+            Arrays.fill(p, at + n, at + np, Float.NEGATIVE_INFINITY);
+            float shift;
+            if (pass == PROBABILITIES) {
+                shift = lse.getAtIndex(F32, lseAt + i);
+            } else {
+                FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                 for (int j = 0; j < np; j += L) {
-                    FloatVector e =
-                            VectorMath.exp(FloatVector.fromArray(S, p, at + j).sub(shift));
-                    sum = sum.add(e);
-                    e.intoArray(p, at + j);
+                    max = max.max(FloatVector.fromArray(S, p, at + j));
                 }
-                if (pass == PROBABILITIES) {
-                    continue;
-                }
-                sum.intoArray(s.lanes, 0);
-                float total = Lanes.fold(s.lanes, L, false);
-                for (int j = 0; j < np; j += L) {
-                    FloatVector.fromArray(S, p, at + j).div(total).intoArray(p, at + j);
-                }
-                lse.setAtIndex(F32, lseAt + i, shift + (float) StrictMath.log(total));
+                max.intoArray(s.lanes, 0);
+                shift = Lanes.fold(s.lanes, L, true);
             }
-            return;
+            // one call site of exp for both passes: two, inlined here, passed the node budget
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < np; j += L) {
+                FloatVector e =
+                        VectorMath.exp(FloatVector.fromArray(S, p, at + j).sub(shift));
+                sum = sum.add(e);
+                e.intoArray(p, at + j);
+            }
+            if (pass == PROBABILITIES) {
+                continue;
+            }
+            sum.intoArray(s.lanes, 0);
+            float total = Lanes.fold(s.lanes, L, false);
+            for (int j = 0; j < np; j += L) {
+                FloatVector.fromArray(S, p, at + j).div(total).intoArray(p, at + j);
+            }
+            lse.setAtIndex(F32, lseAt + i, shift + (float) StrictMath.log(total));
         }
+    }
+
+    /**
+     * dP becomes dS = P·(dP − Σ P·dP) over the pair's n rows (np wide), the row sum from the row
+     * itself, so that Σ dS is 0 up to rounding. Not in {@link #scoreRows}: there, after exp, C2's
+     * node budget ran out at {@link #dot} and this loop's products were boxed, a heap allocation per
+     * vector (~225 MB a step, seen in JFR's allocation samples; bench/NOTES.md).
+     */
+    private static void scoreGradient(float[] p, float[] dp, int n, int np, float[] lanes) {
         for (int at = 0; at < n * np; at += np) {
-            float rowDot = dot(p, s.dp, at, np, s.lanes);
+            float rowDot = dot(p, dp, at, np, lanes);
             for (int j = 0; j < np; j += L) {
                 FloatVector.fromArray(S, p, at + j)
-                        .mul(FloatVector.fromArray(S, s.dp, at + j).sub(rowDot))
-                        .intoArray(s.dp, at + j);
+                        .mul(FloatVector.fromArray(S, dp, at + j).sub(rowDot))
+                        .intoArray(dp, at + j);
             }
         }
     }
