@@ -306,27 +306,86 @@ final class Elementwise {
     }
 
     /**
-     * As {@link #binaryDense} with y one value. The vector is made here from a float: a vector
-     * passed in, or picked between a load and a value by a ternary, was boxed (bench/NOTES.md).
+     * As {@link #binaryDense} with y one value, made into a vector inside each loop's method (a
+     * vector passed in, or picked between a load and a value by a ternary, was boxed). Each op has a
+     * loop of its own, as in binaryDense: through the shared {@link #arithmetic} switch, a step's
+     * x − scalar ran on boxed vectors, ~175 MB of heap a step (JFR's allocation samples,
+     * bench/NOTES.md). x − y is x + (−y) and x + y, x·y commute, exactly, in IEEE arithmetic.
      */
     private static void binaryScalarRight(
             BinaryOp op, MemorySegment as, long a0, float yValue, MemorySegment os, long o0, int count) {
-        FloatVector y = FloatVector.broadcast(S, yValue);
-        for (int e = 0; e < count; e += L) {
-            long i = e * 4L;
-            FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
-            arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+        switch (op) {
+            case ADD -> addScalar(as, a0, yValue, os, o0, count);
+            case SUB -> addScalar(as, a0, -yValue, os, o0, count);
+            case MUL -> mulScalar(as, a0, yValue, os, o0, count);
+            case DIV -> divByScalar(as, a0, yValue, os, o0, count);
+            default -> {
+                FloatVector y = FloatVector.broadcast(S, yValue);
+                for (int e = 0; e < count; e += L) {
+                    long i = e * 4L;
+                    FloatVector x = FloatVector.fromMemorySegment(S, as, a0 + i, ORDER);
+                    arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+                }
+            }
         }
     }
 
     /** As {@link #binaryScalarRight} with x the one value. */
     private static void binaryScalarLeft(
             BinaryOp op, float xValue, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
-        FloatVector x = FloatVector.broadcast(S, xValue);
+        switch (op) {
+            case ADD -> addScalar(bs, b0, xValue, os, o0, count);
+            case SUB -> scalarMinus(xValue, bs, b0, os, o0, count);
+            case MUL -> mulScalar(bs, b0, xValue, os, o0, count);
+            case DIV -> scalarDividedBy(xValue, bs, b0, os, o0, count);
+            default -> {
+                FloatVector x = FloatVector.broadcast(S, xValue);
+                for (int e = 0; e < count; e += L) {
+                    long i = e * 4L;
+                    FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
+                    arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+                }
+            }
+        }
+    }
+
+    private static void addScalar(MemorySegment as, long a0, float value, MemorySegment os, long o0, int count) {
+        FloatVector v = FloatVector.broadcast(S, value);
         for (int e = 0; e < count; e += L) {
             long i = e * 4L;
-            FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
-            arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER).add(v).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void mulScalar(MemorySegment as, long a0, float value, MemorySegment os, long o0, int count) {
+        FloatVector v = FloatVector.broadcast(S, value);
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER).mul(v).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void divByScalar(MemorySegment as, long a0, float value, MemorySegment os, long o0, int count) {
+        FloatVector v = FloatVector.broadcast(S, value);
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            FloatVector.fromMemorySegment(S, as, a0 + i, ORDER).div(v).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void scalarMinus(float value, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        FloatVector v = FloatVector.broadcast(S, value);
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            v.sub(FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER)).intoMemorySegment(os, o0 + i, ORDER);
+        }
+    }
+
+    private static void scalarDividedBy(float value, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
+        FloatVector v = FloatVector.broadcast(S, value);
+        for (int e = 0; e < count; e += L) {
+            long i = e * 4L;
+            v.div(FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER)).intoMemorySegment(os, o0 + i, ORDER);
         }
     }
 
