@@ -18,8 +18,9 @@ cp -r src/test/target/test-classes/dev/jmim/gpu "$dist/test-classes/dev/jmim/"
 mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
   -DoutputDirectory="$dist/test-lib"
 # The modules jdeps finds in jmim and its dependencies (java.sql: jackson's date types), plus what the
-# JUnit console and jline look up at run time (java.management, jdk.unsupported, jdk.zipfs).
-modules=java.base,java.desktop,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.zipfs
+# JUnit console and jline look up at run time (java.management, jdk.unsupported, jdk.zipfs), and
+# jdk.management for bench mae-step's heap-allocation figure.
+modules=java.base,java.desktop,java.logging,java.management,java.sql,jdk.management,jdk.incubator.vector,jdk.unsupported,jdk.zipfs
 # Uncompressed modules: gzip over the whole tree packs smaller than jlink's own zip.
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --compress zip-0 --output "$dist/runtime" 2>&1 | grep -v 'incubator modules' || true

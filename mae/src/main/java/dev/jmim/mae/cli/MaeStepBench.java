@@ -1,5 +1,6 @@
 package dev.jmim.mae.cli;
 
+import com.sun.management.ThreadMXBean;
 import dev.jmim.autograd.Autograd;
 import dev.jmim.mae.model.MaeConfig;
 import dev.jmim.mae.model.MaskedAutoencoder;
@@ -11,6 +12,7 @@ import dev.jmim.tensor.Scope;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,8 +25,10 @@ import picocli.CommandLine.Option;
  * {@code jmim bench mae-step}: images per second of full MAE training steps (forward, backward,
  * AdamW) on the CPU, for the config {@code bench/python/mae_step_torch.py} runs in PyTorch: 32 px,
  * patch 4, encoder 192 × 12 × 3 heads, decoder 128 × 2 × 4, norm-pix, batch 128 of standard-normal
- * images, mask ratio 0.75. Prints the warm-up's duration, the median and the fastest timed step, and
- * the peak resident set (VmHWM). On a shared VM the median moves ±15% with the neighbours; the fastest
+ * images, mask ratio 0.75. Prints the warm-up's duration, the median and the fastest timed step, the
+ * peak resident set (VmHWM) and the Java heap allocated per timed step (tensors live off the heap, so
+ * tens of MiB a step mean a vector op C2 left boxed in a hot loop, or a buffer allocated per call:
+ * bench/NOTES.md). On a shared VM the median moves ±15% with the neighbours; the fastest
  * step, the same statistic the PyTorch script prints, is the steadier figure for a comparison.
  */
 @Command(
@@ -56,7 +60,12 @@ final class MaeStepBench implements Callable<Integer> {
         AdamW optimizer = new AdamW(0.9, 0.95, 1e-8, ParamGroup.maeWeightDecay(model.namedParameters(), 0.05));
         Tensor images = Tensor.randn(new Generator(1), batch, 3, 32, 32);
         double[] millis = new double[warmup + steps];
+        ThreadMXBean threadBean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long heapAtTimedStart = 0;
         for (int s = 0; s < millis.length; s++) {
+            if (s == warmup) {
+                heapAtTimedStart = threadBean.getTotalThreadAllocatedBytes();
+            }
             long started = System.nanoTime();
             try (Scope _ = Scope.open()) {
                 Tensor noise = RandomMasking.noise(new Generator(2, s), batch, config.maskUnits());
@@ -66,6 +75,7 @@ final class MaeStepBench implements Callable<Integer> {
             }
             millis[s] = (System.nanoTime() - started) / 1e6;
         }
+        double heapPerStep = (threadBean.getTotalThreadAllocatedBytes() - heapAtTimedStart) / (double) steps;
         double[] timed = Arrays.copyOfRange(millis, warmup, millis.length);
         double median = median(timed);
         double fastest = Arrays.stream(timed).min().orElseThrow();
@@ -81,7 +91,7 @@ final class MaeStepBench implements Callable<Integer> {
         System.out.printf(
                 Locale.ROOT,
                 "jmim, %d threads, batch %d: step %.0f ms, %.1f img/s (median of %d after %d warm-up; fastest step %.0f"
-                        + " ms = %.1f img/s), peak RSS %s%n",
+                        + " ms = %.1f img/s), peak RSS %s, heap allocated %.1f MiB a step%n",
                 Backends.cpu().threads(),
                 batch,
                 median,
@@ -90,7 +100,8 @@ final class MaeStepBench implements Callable<Integer> {
                 warmup,
                 fastest,
                 1000 * batch / fastest,
-                peakRss());
+                peakRss(),
+                heapPerStep / (1 << 20));
         return 0;
     }
 

@@ -21,8 +21,9 @@ class BenchCommandsTest {
         String step = run("bench", "mae-step", "--batch", "2", "--steps", "1", "--warmup", "3");
         assertTrue(step.matches("(?s)warm-up: 3 steps in [\\d.]+ s; steps 2 and 3 took \\d+ and \\d+ ms.*"), step);
         assertTrue(
-                step.matches("(?s).*batch 2: step \\d+ ms, [\\d.]+ img/s \\(median of 1 after 3 warm-up;"
-                        + " fastest step \\d+ ms = [\\d.]+ img/s\\), peak RSS .*"),
+                step.matches(
+                        "(?s).*batch 2: step \\d+ ms, [\\d.]+ img/s \\(median of 1 after 3 warm-up;"
+                                + " fastest step \\d+ ms = [\\d.]+ img/s\\), peak RSS .*, heap allocated [\\d.]+ MiB a step\\s*"),
                 step);
         String badStep = fail("bench", "mae-step", "--warmup", "-1");
         assertTrue(badStep.contains("--warmup at least 0; got batch=128 steps=20 warmup=-1"), badStep);
