@@ -250,13 +250,15 @@ final class FastAttention implements FusedAttention {
      *       log-sum-exp (max + log Σ) goes to lse at lseAt + row;
      *   <li>{@link #PROBABILITIES}: s.p's scores become e^(score − log-sum-exp), lse read at lseAt + row.
      * </ul>
-     * The two sit in one method on purpose: it is then larger than C2 inlines (as {@link #block4}),
-     * so exp is always compiled inside this method's own compilation, and first in it: C2 inlines in
-     * bytecode order until its node budget runs out, so what comes after exp must be what can be a
-     * call (Lanes.fold: an array in, a float out). Inlined into backwardPair or forwardPair, whether
-     * exp fit their node budget depended on the profile: where it did not (NodeCountInliningCutoff at
+     * The two sit in one method on purpose, with exp's one call site first: C2 inlines in bytecode
+     * order until its node budget runs out, so what comes after exp must be what can be a call
+     * (Lanes.fold: an array in, a float out). Inlined into backwardPair or forwardPair, whether exp fit
+     * their node budget depended on the profile: where it did not (NodeCountInliningCutoff at
      * VectorMath.scaleByPowerOfTwo), exp's last step ran as calls on boxed vectors, 10% of the
-     * decoder's attention (bench/NOTES.md).
+     * decoder's attention (bench/NOTES.md). At 319 bytes of bytecode this method is under C2's 325
+     * for hot callees; what keeps it out of its callers is that it is compiled first, into more code
+     * than C2 inlines ("already compiled into a big method" under -XX:+PrintInlining). A boxed vector
+     * shows as heap allocated: JMH's -prof gc, or the figure {@code jmim bench mae-step} prints.
      */
     private static void scoreRows(int pass, Scratch s, int n, int np, MemorySegment lse, long lseAt) {
         float[] p = s.p;
