@@ -310,7 +310,7 @@ final class Elementwise {
      * vector passed in, or picked between a load and a value by a ternary, was boxed). Each op has a
      * loop of its own, as in binaryDense: through the shared {@link #arithmetic} switch, a step's
      * x − scalar ran on boxed vectors, ~175 MB of heap a step (JFR's allocation samples,
-     * bench/NOTES.md). x − y is x + (−y) and x + y, x·y commute, exactly, in IEEE arithmetic.
+     * bench/NOTES.md). x − y is x + (−y), and x + y, x·y, max and min commute, exactly in IEEE arithmetic.
      */
     private static void binaryScalarRight(
             BinaryOp op, MemorySegment as, long a0, float yValue, MemorySegment os, long o0, int count) {
@@ -330,22 +330,13 @@ final class Elementwise {
         }
     }
 
-    /** As {@link #binaryScalarRight} with x the one value. */
+    /** As {@link #binaryScalarRight} with x the one value; the ops that commute exactly go there. */
     private static void binaryScalarLeft(
             BinaryOp op, float xValue, MemorySegment bs, long b0, MemorySegment os, long o0, int count) {
         switch (op) {
-            case ADD -> addScalar(bs, b0, xValue, os, o0, count);
             case SUB -> scalarMinus(xValue, bs, b0, os, o0, count);
-            case MUL -> mulScalar(bs, b0, xValue, os, o0, count);
             case DIV -> scalarDividedBy(xValue, bs, b0, os, o0, count);
-            default -> {
-                FloatVector x = FloatVector.broadcast(S, xValue);
-                for (int e = 0; e < count; e += L) {
-                    long i = e * 4L;
-                    FloatVector y = FloatVector.fromMemorySegment(S, bs, b0 + i, ORDER);
-                    arithmetic(op, x, y).intoMemorySegment(os, o0 + i, ORDER);
-                }
-            }
+            default -> binaryScalarRight(op, bs, b0, xValue, os, o0, count);
         }
     }
 

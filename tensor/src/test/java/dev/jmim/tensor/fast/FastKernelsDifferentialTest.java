@@ -218,6 +218,41 @@ class FastKernelsDifferentialTest {
         }
     }
 
+    /**
+     * One input a single value along the rows (stride 0 in the last dim), on either side: every
+     * arithmetic op has its own loop there (x − s runs as x + (−s), and the ops that commute share
+     * the right-hand loops), so each op and side is checked, on rows long enough for whole vectors
+     * and a tail. Special values in the scalar: −0, 0, ±∞ and NaN.
+     */
+    @Test
+    void binaryOpsWithAScalarOnEitherSideMatchTheReference() {
+        float[] scalars = {1.7f, -0.3f, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        for (BinaryOp op : BinaryOp.values()) {
+            if (op.isComparison()) {
+                continue;
+            }
+            for (float value : scalars) {
+                for (boolean scalarLeft : new boolean[] {false, true}) {
+                    Generator g = new Generator(Float.floatToIntBits(value));
+                    Tensor x = Tensor.randn(g, 5, 67);
+                    if (op == BinaryOp.POW) {
+                        x = x.abs().add(0.1);
+                    }
+                    Tensor one = Tensor.full(value, DType.F32, 5, 1).expand(5, 67);
+                    Tensor a = scalarLeft ? one : x;
+                    Tensor b = scalarLeft ? x : one;
+                    Tensor[] outs = outputs(DType.F32, new int[] {5, 67});
+                    ONE_THREAD.binary(op, a, b, outs[0]);
+                    TWO_THREADS.binary(op, a, b, outs[1]);
+                    REFERENCE.binary(op, a, b, outs[2]);
+                    float[] ys = b.contiguous().toFloatArray();
+                    String what = op + (scalarLeft ? " with " + value + " on the left" : " by " + value);
+                    check(what, outs, ulps(op), i -> floor(op, ys[i]));
+                }
+            }
+        }
+    }
+
     @Test
     void whereFillAndCopiesMatchTheReference() {
         qt().withFixedSeed(13L)
