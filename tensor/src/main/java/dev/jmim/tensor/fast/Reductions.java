@@ -70,10 +70,7 @@ final class Reductions {
                     n++;
                 }
             }
-            return new Dims(
-                    java.util.Arrays.copyOf(size, n),
-                    java.util.Arrays.copyOf(stride, n),
-                    java.util.Arrays.copyOf(reduced, n));
+            return new Dims(Arrays.copyOf(size, n), Arrays.copyOf(stride, n), Arrays.copyOf(reduced, n));
         }
 
         /** The sizes and strides of the dims with the given role, in order. */
@@ -111,7 +108,7 @@ final class Reductions {
         long[] outerStride = dims.strides(true);
         int inner = outer.length == 0 ? 1 : outer[outer.length - 1];
         long innerStride = outer.length == 0 ? 1 : outerStride[outer.length - 1];
-        int[] reducedOuter = java.util.Arrays.copyOf(outer, Math.max(0, outer.length - 1));
+        int[] reducedOuter = Arrays.copyOf(outer, Math.max(0, outer.length - 1));
         long outputs = Shapes.numel(keptSize);
         int parts = parallel.partsFor(x.numel(), outputs);
         parallel.run(parts, part -> {
@@ -129,7 +126,7 @@ final class Reductions {
                     os.setAtIndex(Lanes.F32, out.offset() + ++o, (float) two[1]);
                     continue;
                 }
-                java.util.Arrays.fill(counter, 0);
+                Arrays.fill(counter, 0);
                 double sum = 0;
                 float extreme = identity(op);
                 do {
@@ -248,8 +245,8 @@ final class Reductions {
         long[] keptStride = dims.strides(false);
         int width = keptSize[keptSize.length - 1];
         long widthStride = keptStride[keptStride.length - 1];
-        int[] outerKept = java.util.Arrays.copyOf(keptSize, keptSize.length - 1);
-        long[] outerKeptStride = java.util.Arrays.copyOf(keptStride, keptStride.length - 1);
+        int[] outerKept = Arrays.copyOf(keptSize, keptSize.length - 1);
+        long[] outerKeptStride = Arrays.copyOf(keptStride, keptStride.length - 1);
         int[] reducedSize = dims.sizes(true);
         long[] reducedStride = dims.strides(true);
         long outerRows = Shapes.numel(outerKept);
@@ -273,8 +270,8 @@ final class Reductions {
                 long at = x.offset()
                         + Strided.offsetOf(row, outerKept, outerKeptStride, outerKept.length)
                         + from * widthStride;
-                java.util.Arrays.fill(counter, 0);
-                java.util.Arrays.fill(sums, 0);
+                Arrays.fill(counter, 0);
+                Arrays.fill(sums, 0);
                 if (op != ReduceOp.SUM) { // the first reduced row initialises the outputs
                     for (int j = 0; j < count; j++) {
                         os.setAtIndex(Lanes.F32, target + j, xs.getAtIndex(Lanes.F32, at + j * widthStride));
