@@ -309,7 +309,7 @@ final class Elementwise {
      * As {@link #binaryDense} with y one value, made into a vector inside each loop's method (a
      * vector passed in, or picked between a load and a value by a ternary, was boxed). Each op has a
      * loop of its own, as in binaryDense: through the shared {@link #arithmetic} switch, a step's
-     * x − scalar ran on boxed vectors, ~175 MB of heap a step (JFR's allocation samples,
+     * x − scalar ran on boxed vectors, ~140 MB of heap a step (JFR's allocation samples,
      * bench/NOTES.md). x − y is x + (−y), and x + y, x·y, max and min commute, exactly in IEEE arithmetic.
      */
     private static void binaryScalarRight(
