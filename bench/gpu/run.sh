@@ -15,6 +15,9 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
   execute --class-path "$classpath" --select-package dev.jmim.cuda --select-package dev.jmim.gpu --details=tree --disable-banner --disable-ansi-colors) \
   2>&1 | tee "$out/gpu-tests.txt"
 "${java[@]}" -cp "$classpath" dev.jmim.bench.GpuBench 2>&1 | tee "$out/gpu-bench-jmim.txt"
+# the bf16 autocast: matmuls and the tensor-core attention kernel
+"${java[@]}" -Djmim.cuda.matmul=bf16 -cp "$classpath" dev.jmim.bench.GpuBench --part attention 2>&1 \
+  | tee -a "$out/gpu-bench-jmim.txt"
 python3 "$root/bench/gpu/torch_peers.py" 2>&1 | tee "$out/gpu-bench-torch.txt"
 for precision in fp32 tf32 bf16; do
   "${java[@]}" -Djmim.cuda.matmul=$precision -cp "$classpath" dev.jmim.bench.GpuTrainBench --model mae-base --batch 256

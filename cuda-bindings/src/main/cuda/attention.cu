@@ -2,18 +2,10 @@
 // the N × N scores are never stored. The forward keeps each row's log-sum-exp; the backward recomputes the
 // probabilities from it in three passes without atomics (dV and dK parallel over keys, dQ over queries),
 // so results do not vary from run to run. fp32 arithmetic on the CUDA cores; Dh = 32 or 64.
+#include "attention.cuh"
 #include "jmim.cuh"
 
 #define ROWS 64  // query or key rows a block owns, one per thread; also the tile of the other side
-
-// Where [b, h, row, 0] of a [B, H, N, Dh] view starts.
-struct Heads {
-    const float* base;
-    long long batch, head, row;  // strides in elements
-    __device__ __forceinline__ const float* at(int b, int h, int r) const {
-        return base + b * batch + h * head + r * row;
-    }
-};
 
 template <int D>
 __device__ __forceinline__ void load_row(const float* from, float scale, float* to) {

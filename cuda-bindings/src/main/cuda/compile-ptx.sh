@@ -17,11 +17,12 @@ if [[ -z "$nvcc" ]]; then
   exit 0
 fi
 mkdir -p "$out"
+newest_header="$(ls -t "$here"/*.cuh | head -n 1)"
 for source in "$here"/*.cu; do
   name="$(basename "$source" .cu)"
   for sm in 80 90; do
     target="$out/$name.sm_$sm.ptx"
-    if [[ "$target" -nt "$source" && "$target" -nt "$here/jmim.cuh" ]]; then continue; fi
+    if [[ "$target" -nt "$source" && "$target" -nt "$newest_header" ]]; then continue; fi
     "$nvcc" -ptx -arch=compute_$sm -O3 -std=c++17 -I "$here" "$source" -o "$target.tmp"
     sed -i 's/^\.version [0-9.]*$/.version 8.0/' "$target.tmp"
     mv "$target.tmp" "$target"

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.autograd.Autograd;
 import dev.jmim.autograd.FusedOps;
+import dev.jmim.cuda.Cublas;
+import dev.jmim.cuda.CudaBackend;
 import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Device;
@@ -17,8 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The GPU's flash-style attention against the composite on the CPU (batched matmuls around a softmax,
  * computed in double by the naive backend's rules where the CPU backend is the fast one, float here):
  * the output and the gradients of q, k and v, for sequence lengths of one row, one partial tile, several
- * tiles, and q, k, v as the strided views a ViT makes of its qkv projection. Skipped, with the reason,
- * where no GPU is.
+ * tiles, and q, k, v as the strided views a ViT makes of its qkv projection; and the tensor-core kernel
+ * (bf16 inputs, fp32 accumulation) within bf16's rounding of P and dS. Skipped, with the reason, where no
+ * GPU is.
  */
 class AttentionCudaTest {
     private static final Device GPU = Device.cuda(0);
@@ -66,6 +69,41 @@ class AttentionCudaTest {
         }
     }
 
+    @ParameterizedTest(name = "B={0} H={1} N={2} Dh={3} views={4}")
+    @CsvSource({
+        "2, 3, 1, 32, false",
+        "2, 3, 50, 64, true",
+        "1, 2, 197, 32, true",
+        "3, 2, 65, 64, false",
+        "1, 1, 130, 64, true"
+    })
+    void theTensorCoreKernelGivesTheCompositeWithinBf16Rounding(int b, int h, int n, int d, boolean views) {
+        GpuAvailability.assumeAGpu();
+        Generator g = new Generator(b * 1000L + n);
+        // bf16 values held as F32, so that the kernel's rounding of its inputs changes nothing
+        Tensor values = (views ? Tensor.randn(g, b, n, 3, h, d) : Tensor.randn(g, 3, b, h, n, d))
+                .to(DType.BF16)
+                .to(DType.F32);
+        Tensor gradOut = Tensor.randn(g, b, h, n, d).to(DType.BF16).to(DType.F32);
+        double scale = Math.pow(d, -0.5);
+
+        Tensor cpuLeaf = Autograd.requiresGrad(values.clone());
+        Tensor cpuOut = attention(heads(cpuLeaf, views), scale);
+        Autograd.backward(cpuOut, gradOut);
+        Tensor[] cpuGrads = heads(Autograd.grad(cpuLeaf), views);
+
+        FusedAttention kernel = ((CudaBackend) Backends.forDevice(GPU)).attention(Cublas.Precision.BF16);
+        Tensor[] onGpu = heads(values.to(GPU), views);
+        FusedAttention.Forward forward = kernel.forward(onGpu[0], onGpu[1], onGpu[2], scale);
+        Tensor[] grads = forward.backward(gradOut.to(GPU));
+        // P and dS enter their products as bf16: 0.2-0.4% of the largest magnitude in the emulator
+        compare(cpuOut.detach(), forward.out(), "out", 1.5e-2);
+        String[] names = {"dq", "dk", "dv"};
+        for (int i = 0; i < 3; i++) {
+            compare(cpuGrads[i], grads[i], names[i], 1.5e-2);
+        }
+    }
+
     private static Tensor attention(Tensor[] qkv, double scale) {
         return FusedOps.attention(qkv[0], qkv[1], qkv[2], scale);
     }
@@ -78,6 +116,10 @@ class AttentionCudaTest {
 
     /** Within 1e-4 of the largest magnitude of the expected tensor, element by element. */
     private static void compare(Tensor expected, Tensor actual, String what) {
+        compare(expected, actual, what, 1e-4);
+    }
+
+    private static void compare(Tensor expected, Tensor actual, String what, double tolerance) {
         double[] e = expected.toDoubleArray();
         double[] a = actual.to(Device.CPU).to(DType.F64).toDoubleArray();
         double scale = 1e-12;
@@ -89,6 +131,6 @@ class AttentionCudaTest {
             worst = Math.max(worst, Math.abs(a[i] - e[i]));
         }
         System.out.printf("%s: largest difference %.2e of the largest magnitude%n", what, worst / scale);
-        assertTrue(worst <= 1e-4 * scale, what + ": off by " + worst + " (largest " + scale + ")");
+        assertTrue(worst <= tolerance * scale, what + ": off by " + worst + " (largest " + scale + ")");
     }
 }

@@ -5,20 +5,25 @@ import dev.jmim.tensor.FusedAttention;
 import dev.jmim.tensor.Tensor;
 
 /**
- * Flash-style attention on the GPU ({@code attention.cu}) for F32 heads of 32 or 64: one thread per
- * query row over key tiles in shared memory, keeping each row's log-sum-exp; the backward recomputes the
- * probabilities in three passes (dV and dK over keys, dQ over queries) without atomics.
+ * Flash-style attention on the GPU for F32 heads of 32 or 64, keeping each row's log-sum-exp for a
+ * backward that recomputes the probabilities without atomics. Two kernel families: fp32 on the CUDA
+ * cores ({@code attention.cu}: one thread per query row; dV, dK and dQ in three passes), and the
+ * tensor cores, what the bf16 autocast ({@code jmim.cuda.matmul=bf16}) uses ({@code
+ * attention_bf16.cu}: q, k, v and the output's gradient rounded to bf16, fp32 accumulation and softmax;
+ * a warp per 16 rows; dK with dV in one pass, dQ in another).
  */
 final class CudaAttention implements FusedAttention {
-    /** Rows a block owns, one per thread (ROWS in attention.cu). */
+    /** Rows a block owns, and rows of the other side per step (ROWS and TILE in the kernels). */
     private static final int ROWS = 64;
 
     private final CudaBackend cuda;
     private final CudaContext context;
+    private final boolean tensorCores;
 
-    CudaAttention(CudaBackend cuda, CudaContext context) {
+    CudaAttention(CudaBackend cuda, CudaContext context, boolean tensorCores) {
         this.cuda = cuda;
         this.context = context;
+        this.tensorCores = tensorCores;
     }
 
     @Override
@@ -51,10 +56,10 @@ final class CudaAttention implements FusedAttention {
                     context.enter();
                     context.kernels()
                             .blocks(
-                                    "attention_forward_d" + d,
+                                    (tensorCores ? "attention_bf16_forward_d" : "attention_forward_d") + d,
                                     (n + ROWS - 1) / ROWS,
                                     batch * headCount,
-                                    ROWS,
+                                    threadsPerBlock(),
                                     arguments(headCount, n, scale, heads)
                                             .pointer(CudaBackend.denseAddress(out))
                                             .pointer(CudaBackend.denseAddress(lse)));
@@ -93,31 +98,73 @@ final class CudaAttention implements FusedAttention {
                 context.enter();
                 context.kernels()
                         .elementwise(
-                                "attention_row_dots_d" + d,
+                                (tensorCores ? "attention_bf16_row_dots_d" : "attention_row_dots_d") + d,
                                 rows,
                                 new Launch()
                                         .i64(rows)
                                         .pointer(CudaBackend.denseAddress(out))
                                         .pointer(CudaBackend.denseAddress(grad))
                                         .pointer(CudaBackend.denseAddress(delta)));
-                String[] kernels = {"attention_dq_d", "attention_dk_d", "attention_dv_d"};
-                for (int i = 0; i < 3; i++) {
-                    context.kernels()
-                            .blocks(
-                                    kernels[i] + d,
-                                    (n + ROWS - 1) / ROWS,
-                                    shape[0] * headCount,
-                                    ROWS,
-                                    arguments(headCount, n, scale, heads)
-                                            .pointer(CudaBackend.denseAddress(grad))
-                                            .pointer(CudaBackend.denseAddress(lse))
-                                            .pointer(CudaBackend.denseAddress(delta))
-                                            .pointer(CudaBackend.denseAddress(grads[i])));
+                if (tensorCores) {
+                    tensorCoreGradients(heads, grad, lse, delta, scale, grads);
+                } else {
+                    String[] kernels = {"attention_dq_d", "attention_dk_d", "attention_dv_d"};
+                    for (int i = 0; i < 3; i++) {
+                        context.kernels()
+                                .blocks(
+                                        kernels[i] + d,
+                                        (n + ROWS - 1) / ROWS,
+                                        shape[0] * headCount,
+                                        ROWS,
+                                        arguments(headCount, n, scale, heads)
+                                                .pointer(CudaBackend.denseAddress(grad))
+                                                .pointer(CudaBackend.denseAddress(lse))
+                                                .pointer(CudaBackend.denseAddress(delta))
+                                                .pointer(CudaBackend.denseAddress(grads[i])));
+                    }
                 }
             }
         }
         delta.storage().free();
         return grads;
+    }
+
+    /** attention_bf16.cu's two passes: dK with dV over key tiles, then dQ over query tiles. */
+    private void tensorCoreGradients(
+            Tensor[] heads, Tensor grad, Tensor lse, Tensor delta, double scale, Tensor[] grads) {
+        int[] shape = grad.shape();
+        long[] strides = grad.strides();
+        int d = shape[3];
+        long blocks = (shape[2] + ROWS - 1) / ROWS;
+        int grid = shape[0] * shape[1];
+        context.kernels()
+                .blocks(
+                        "attention_bf16_dkdv_d" + d,
+                        blocks,
+                        grid,
+                        threadsPerBlock(),
+                        arguments(shape[1], shape[2], scale, heads)
+                                .struct(CudaBackend.denseAddress(grad), strides[0], strides[1], strides[2])
+                                .pointer(CudaBackend.denseAddress(lse))
+                                .pointer(CudaBackend.denseAddress(delta))
+                                .pointer(CudaBackend.denseAddress(grads[1]))
+                                .pointer(CudaBackend.denseAddress(grads[2])));
+        context.kernels()
+                .blocks(
+                        "attention_bf16_dq_d" + d,
+                        blocks,
+                        grid,
+                        threadsPerBlock(),
+                        arguments(shape[1], shape[2], scale, heads)
+                                .struct(CudaBackend.denseAddress(grad), strides[0], strides[1], strides[2])
+                                .pointer(CudaBackend.denseAddress(lse))
+                                .pointer(CudaBackend.denseAddress(delta))
+                                .pointer(CudaBackend.denseAddress(grads[0])));
+    }
+
+    /** A thread per row for the fp32 kernels; four warps of 16 rows each for the tensor-core ones. */
+    private int threadsPerBlock() {
+        return tensorCores ? 128 : ROWS;
     }
 
     /** heads, n, scale and the three views as {@code Heads} structs (base, batch, head and row strides). */

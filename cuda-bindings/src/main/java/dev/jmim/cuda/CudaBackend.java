@@ -48,6 +48,8 @@ public final class CudaBackend implements Backend {
     private final FftPlans fftPlans = new FftPlans();
     private final Cublas.Precision matmulPrecision;
     private final CudaSplatting splatting;
+    private final CudaAttention simtAttention;
+    private final CudaAttention tensorCoreAttention;
     /** Empty where {@code jmim.cuda.attention=composite} asks for the composite instead. */
     private final Optional<FusedAttention> attention;
 
@@ -66,9 +68,11 @@ public final class CudaBackend implements Backend {
                         "jmim.cuda.matmul / JMIM_CUDA_MATMUL must be fp32, tf32 or bf16, got '" + mode + "'");
         };
         this.splatting = new CudaSplatting(this, context);
+        this.simtAttention = new CudaAttention(this, context, false);
+        this.tensorCoreAttention = new CudaAttention(this, context, true);
         String attentionMode = System.getProperty("jmim.cuda.attention", System.getenv("JMIM_CUDA_ATTENTION"));
         this.attention = switch (attentionMode == null ? "fused" : attentionMode.toLowerCase(Locale.ROOT)) {
-            case "fused" -> Optional.of(new CudaAttention(this, context));
+            case "fused" -> Optional.of(attention(matmulPrecision));
             case "composite" -> Optional.empty();
             default ->
                 throw new IllegalArgumentException("jmim.cuda.attention / JMIM_CUDA_ATTENTION must be fused or"
@@ -937,13 +941,23 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * The flash-style kernel ({@link CudaAttention}), unless {@code jmim.cuda.attention=composite}: on an
-     * H100 it holds a MAE ViT-B step at batch 256 in 41.0 GiB instead of 55.5, and runs it 2% (fp32) to
-     * 4% (TF32) slower than the composite, whose GEMMs use cuBLAS (bench/results, bench/NOTES.md).
+     * The flash-style kernel ({@link CudaAttention}) at the matmuls' precision ({@link #attention}),
+     * unless {@code jmim.cuda.attention=composite}: on an H100 the fp32 kernel holds a MAE ViT-B step at
+     * batch 256 in 41.0 GiB instead of 55.5, and runs it 2% (fp32) to 4% (TF32) slower than the
+     * composite, whose GEMMs use cuBLAS (bench/results, bench/NOTES.md).
      */
     @Override
     public Optional<FusedAttention> fusedAttention() {
         return attention;
+    }
+
+    /**
+     * The flash-style kernel at a chosen precision, whatever {@code jmim.cuda.matmul} says: BF16 runs on
+     * the tensor cores (inputs rounded to bf16, fp32 accumulation; what the bf16 autocast uses), FP32 and
+     * TF32 on the CUDA cores in fp32.
+     */
+    public FusedAttention attention(Cublas.Precision precision) {
+        return precision == Cublas.Precision.BF16 ? tensorCoreAttention : simtAttention;
     }
 
     @Override

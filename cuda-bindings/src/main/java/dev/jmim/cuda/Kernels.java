@@ -52,10 +52,18 @@ final class Kernels {
             Map.entry("attention_row_dots_d64", "attention"),
             Map.entry("attention_dv_d64", "attention"),
             Map.entry("attention_dk_d64", "attention"),
-            Map.entry("attention_dq_d64", "attention"));
+            Map.entry("attention_dq_d64", "attention"),
+            Map.entry("attention_bf16_forward_d32", "attention_bf16"),
+            Map.entry("attention_bf16_row_dots_d32", "attention_bf16"),
+            Map.entry("attention_bf16_dkdv_d32", "attention_bf16"),
+            Map.entry("attention_bf16_dq_d32", "attention_bf16"),
+            Map.entry("attention_bf16_forward_d64", "attention_bf16"),
+            Map.entry("attention_bf16_row_dots_d64", "attention_bf16"),
+            Map.entry("attention_bf16_dkdv_d64", "attention_bf16"),
+            Map.entry("attention_bf16_dq_d64", "attention_bf16"));
 
     static final List<String> MODULES =
-            List.of("elementwise", "reduce", "index", "optim", "random", "splat", "attention");
+            List.of("elementwise", "reduce", "index", "optim", "random", "splat", "attention", "attention_bf16");
 
     private final Map<String, MemorySegment> modules = new HashMap<>();
     private final Map<String, MemorySegment> functions = new HashMap<>();

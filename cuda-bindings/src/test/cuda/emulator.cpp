@@ -1,0 +1,111 @@
+// The emulator's runtime (see emulator.h).
+#include "emulator.h"
+
+#include <barrier>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <vector>
+
+thread_local EmulatedIndex threadIdx;
+thread_local EmulatedIndex blockIdx;
+EmulatedIndex blockDim;
+EmulatedIndex gridDim;
+
+namespace {
+struct Warp {
+    std::barrier<> meet{32};
+    float values[32];
+    uint32_t a[32][4];
+    uint32_t b[32][2];
+};
+
+std::unique_ptr<std::barrier<>> block_barrier;
+std::vector<std::unique_ptr<Warp>> warps;
+
+Warp& warp() { return *warps[threadIdx.x / 32]; }
+
+float from_bf16(uint32_t bits) {
+    uint32_t wide = (bits & 0xffffu) << 16;
+    float v;
+    std::memcpy(&v, &wide, 4);
+    return v;
+}
+
+// Element (row, k) of the 16 × 16 A operand, from the lane and register that hold it.
+float a_element(const Warp& w, int row, int k) {
+    int lane = 4 * (row & 7) + ((k & 7) >> 1);
+    int reg = (row >> 3) + 2 * (k >> 3);
+    return from_bf16(w.a[lane][reg] >> (16 * (k & 1)));
+}
+
+// Element (k, col) of the 16 × 8 B operand.
+float b_element(const Warp& w, int k, int col) {
+    int lane = 4 * col + ((k & 7) >> 1);
+    return from_bf16(w.b[lane][k >> 3] >> (16 * (k & 1)));
+}
+}  // namespace
+
+void __syncthreads() { block_barrier->arrive_and_wait(); }
+
+float shuffle_xor(float v, int mask) {
+    Warp& w = warp();
+    int lane = threadIdx.x & 31;
+    w.values[lane] = v;
+    w.meet.arrive_and_wait();
+    float other = w.values[lane ^ mask];
+    w.meet.arrive_and_wait();
+    return other;
+}
+
+void mma_bf16(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+    Warp& w = warp();
+    int lane = threadIdx.x & 31;
+    std::memcpy(w.a[lane], a, sizeof a);
+    w.b[lane][0] = b0;
+    w.b[lane][1] = b1;
+    w.meet.arrive_and_wait();
+    int g = lane >> 2, t = lane & 3;
+    for (int e = 0; e < 4; e++) {
+        int row = g + 8 * (e >> 1), col = 2 * t + (e & 1);
+        double sum = c[e];
+        for (int k = 0; k < 16; k++) sum += (double)a_element(w, row, k) * b_element(w, k, col);
+        c[e] = (float)sum;
+    }
+    w.meet.arrive_and_wait();
+}
+
+uint16_t to_bf16(float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40);  // NaN stays NaN
+    bits += 0x7fffu + ((bits >> 16) & 1);  // to nearest, ties to even
+    return (uint16_t)(bits >> 16);
+}
+
+uint32_t pack_bf16(float lo, float hi) { return to_bf16(lo) | ((uint32_t)to_bf16(hi) << 16); }
+
+float bf16_value(float v) { return from_bf16(to_bf16(v)); }
+
+void launch(unsigned blocksX, unsigned blocksY, unsigned threads, const std::function<void()>& kernel) {
+    blockDim = {threads, 1, 1};
+    gridDim = {blocksX, blocksY, 1};
+    for (unsigned by = 0; by < blocksY; by++) {
+        for (unsigned bx = 0; bx < blocksX; bx++) {
+            block_barrier = std::make_unique<std::barrier<>>(threads);
+            warps.clear();
+            for (unsigned i = 0; i < threads / 32; i++) warps.push_back(std::make_unique<Warp>());
+            std::vector<std::thread> lanes;
+            for (unsigned i = 0; i < threads; i++) {
+                lanes.emplace_back([&, i] {
+                    threadIdx = {i, 0, 0};
+                    blockIdx = {bx, by, 0};
+                    kernel();
+                    // an exited thread no longer counts at barriers, as on the GPU
+                    block_barrier->arrive_and_drop();
+                });
+            }
+            for (std::thread& lane : lanes) lane.join();
+        }
+    }
+}
