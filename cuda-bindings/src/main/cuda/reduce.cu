@@ -246,3 +246,107 @@ extern "C" __global__ void layer_norm_rows(long long rows, long long n, double e
     double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
     for (long long j = lane; j < n; j += 32) write(j, row[j], mean, inv);
 }
+
+// layer_norm's backward over contiguous F32 rows of n, a warp a row: with r = 1/√(biased var + eps),
+// x̂ = (x − mean)·r and ĝ = g·w (w may be null), dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)); each row's mean and
+// r go to `stats` for the parameters' passes. A row of n ≤ 32·R is held in registers (one kernel per R,
+// chosen on the host, so a short row does not pay a long row's registers); R = 0 re-reads memory.
+template <int R>
+__device__ __forceinline__ void layer_norm_backward(long long rows, long long n, double eps, const float* x,
+                                                    const float* weight, const float* grad, float* dx,
+                                                    double* stats) {
+    long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    if (r >= rows) return;
+    int lane = threadIdx.x % 32;
+    const float* row = x + r * n;
+    const float* g = grad + r * n;
+    float* dst = dx + r * n;
+    constexpr int HELD = R > 0 ? R : 1;
+    WarpRow<HELD> xs, gs;
+    if (R > 0) {
+        xs.load(row, n, lane);
+        gs.load(g, n, lane);
+    }
+    // element t of this lane's walk over the row: j = lane + 32·t, from registers or memory
+    auto value = [&](int t, long long j) { return R > 0 ? xs.v[t] : row[j]; };
+    auto scaled = [&](int t, long long j) {
+        float gradient = R > 0 ? gs.v[t] : g[j];
+        return weight ? (double)gradient * weight[j] : (double)gradient;
+    };
+    int steps = R > 0 ? R : (int)((n + 31) / 32);
+    double s = 0, q = 0, sg = 0, sgx = 0;
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = lane + 32LL * t;
+        if (j < n) s += value(t, j);
+    }
+    double mean = warp_combine(s, Add()) / n;
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = lane + 32LL * t;
+        double d = j < n ? value(t, j) - mean : 0.0;
+        q += d * d;
+    }
+    double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = lane + 32LL * t;
+        if (j >= n) continue;
+        double gh = scaled(t, j);
+        sg += gh;
+        sgx += gh * ((value(t, j) - mean) * inv);
+    }
+    double mg = warp_combine(sg, Add()) / n, mgx = warp_combine(sgx, Add()) / n;
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = lane + 32LL * t;
+        if (j < n) dst[j] = (float)(inv * (scaled(t, j) - mg - (value(t, j) - mean) * inv * mgx));
+    }
+    if (lane == 0) {
+        stats[2 * r] = mean;
+        stats[2 * r + 1] = inv;
+    }
+}
+
+#define LAYER_NORM_BACKWARD(NAME, R)                                                                              \
+    extern "C" __global__ void NAME(long long rows, long long n, double eps, const float* x, const float* weight, \
+                                    const float* grad, float* dx, double* stats) {                                \
+        layer_norm_backward<R>(rows, n, eps, x, weight, grad, dx, stats);                                         \
+    }
+
+LAYER_NORM_BACKWARD(layer_norm_backward_rows_256, 8)
+LAYER_NORM_BACKWARD(layer_norm_backward_rows_512, 16)
+LAYER_NORM_BACKWARD(layer_norm_backward_rows_768, 24)
+LAYER_NORM_BACKWARD(layer_norm_backward_rows_1024, 32)
+LAYER_NORM_BACKWARD(layer_norm_backward_rows_long, 0)
+
+// layer_norm's parameter gradients, first pass (the columns strategy): for column j over the rows of
+// chunk blockIdx.y, Σ g·x̂ and Σ g into partial[2·chunk][j] and partial[2·chunk + 1][j].
+extern "C" __global__ void layer_norm_param_partials(long long rows, long long n, long long chunk, const float* x,
+                                                     const float* grad, const double* stats, double* partial) {
+    long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= n) return;
+    long long from = blockIdx.y * chunk, to = min(rows, from + chunk);
+    double weight = 0, bias = 0;
+    for (long long r = from; r < to; r++) {
+        double g = grad[r * n + j];
+        weight += g * ((x[r * n + j] - stats[2 * r]) * stats[2 * r + 1]);
+        bias += g;
+    }
+    partial[2 * blockIdx.y * n + j] = weight;
+    partial[(2 * blockIdx.y + 1) * n + j] = bias;
+}
+
+// Second pass: the chunks of each column added in chunk order.
+extern "C" __global__ void layer_norm_param_finish(long long n, int chunks, const double* partial, float* d_weight,
+                                                   float* d_bias) {
+    long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= n) return;
+    double weight = 0, bias = 0;
+    for (int c = 0; c < chunks; c++) {
+        weight += partial[2 * c * n + j];
+        bias += partial[(2 * c + 1) * n + j];
+    }
+    d_weight[j] = (float)weight;
+    d_bias[j] = (float)bias;
+}

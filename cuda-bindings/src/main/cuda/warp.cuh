@@ -1,6 +1,7 @@
-// Warp-level building blocks of the tensor-core kernels: the bf16 m16n8k16 MMA, lane shuffles and bf16
-// packing. Built with -DJMIM_EMULATE, they come from the host emulator under src/test/cuda instead, which
-// runs the same kernel source on CPU threads so its tests can check the fragment bookkeeping without a GPU.
+// Warp-level building blocks of the tensor-core kernels: the bf16 m16n8k16 MMA, fragment loads, lane
+// shuffles and bf16 packing. Built with -DJMIM_EMULATE, the MMA and the bf16 conversions come from the host
+// emulator under src/test/cuda instead, which runs the same kernel source on CPU threads so that tests can
+// check the fragment bookkeeping without a GPU.
 #pragma once
 #include <stdint.h>
 
@@ -29,8 +30,6 @@ __device__ __forceinline__ void mma_bf16(float (&c)[4], const uint32_t (&a)[4], 
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-__device__ __forceinline__ float shuffle_xor(float v, int mask) { return __shfl_xor_sync(0xffffffffu, v, mask); }
-
 // Two floats rounded to bf16 (to nearest, ties to even), lo in the low half.
 __device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
     __nv_bfloat162 pair = __floats2bfloat162_rn(lo, hi);
@@ -45,6 +44,8 @@ __device__ __forceinline__ uint16_t to_bf16(float v) {
 // v rounded to bf16 and back.
 __device__ __forceinline__ float bf16_value(float v) { return __bfloat162float(__float2bfloat16_rn(v)); }
 #endif
+
+__device__ __forceinline__ float shuffle_xor(float v, int mask) { return __shfl_xor_sync(0xffffffffu, v, mask); }
 
 // Across the four lanes that share a fragment row (lanes 4g .. 4g+3).
 __device__ __forceinline__ float row_max(float v) {

@@ -5,35 +5,12 @@
 // dk.bin and dv.bin, dense.
 #include "attention_bf16.cu"
 
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <vector>
-
-static std::vector<float> read(const std::string& path, size_t count) {
-    std::vector<float> data(count);
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f || std::fread(data.data(), sizeof(float), count, f) != count) {
-        std::fprintf(stderr, "cannot read %zu floats from %s\n", count, path.c_str());
-        std::exit(2);
-    }
-    std::fclose(f);
-    return data;
-}
-
-static void write(const std::string& path, const std::vector<float>& data) {
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(data.data(), sizeof(float), data.size(), f) != data.size()) {
-        std::fprintf(stderr, "cannot write %s\n", path.c_str());
-        std::exit(2);
-    }
-    std::fclose(f);
-}
+#include "files.h"
 
 template <int D>
 static void run(const std::string& dir, int batch, int heads, int n, float scale, bool packed) {
     size_t count = (size_t)batch * heads * n * D;
-    std::vector<float> qkv = read(dir + "/qkv.bin", 3 * count), grad = read(dir + "/grad.bin", count);
+    std::vector<float> qkv = read_floats(dir + "/qkv.bin", 3 * count), grad = read_floats(dir + "/grad.bin", count);
     Heads views[3];
     for (int i = 0; i < 3; i++) {
         views[i] = packed ? Heads{qkv.data() + (size_t)i * heads * D, (long long)n * 3 * heads * D, D, 3LL * heads * D}
@@ -51,11 +28,11 @@ static void run(const std::string& dir, int batch, int heads, int n, float scale
     launch(blocks, bh, 128, [&] {
         query_gradients<D>(heads, n, scale, views[0], views[1], views[2], dense, lse.data(), delta.data(), dq.data());
     });
-    write(dir + "/out.bin", out);
-    write(dir + "/lse.bin", lse);
-    write(dir + "/dq.bin", dq);
-    write(dir + "/dk.bin", dk);
-    write(dir + "/dv.bin", dv);
+    write_floats(dir + "/out.bin", out);
+    write_floats(dir + "/lse.bin", lse);
+    write_floats(dir + "/dq.bin", dq);
+    write_floats(dir + "/dk.bin", dk);
+    write_floats(dir + "/dv.bin", dv);
 }
 
 int main(int argc, char** argv) {

@@ -15,7 +15,7 @@ EmulatedIndex gridDim;
 namespace {
 struct Warp {
     std::barrier<> meet{32};
-    float values[32];
+    uint64_t values[32];
     uint32_t a[32][4];
     uint32_t b[32][2];
 };
@@ -48,12 +48,12 @@ float b_element(const Warp& w, int k, int col) {
 
 void __syncthreads() { block_barrier->arrive_and_wait(); }
 
-float shuffle_xor(float v, int mask) {
+uint64_t exchange_with_lane(uint64_t bits, int lane_mask) {
     Warp& w = warp();
     int lane = threadIdx.x & 31;
-    w.values[lane] = v;
+    w.values[lane] = bits;
     w.meet.arrive_and_wait();
-    float other = w.values[lane ^ mask];
+    uint64_t other = w.values[lane ^ lane_mask];
     w.meet.arrive_and_wait();
     return other;
 }

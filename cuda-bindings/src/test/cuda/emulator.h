@@ -1,10 +1,12 @@
-// Runs jmim's tensor-core kernels on the host, for tests on machines without a GPU: each CUDA thread of a
-// block is a std::thread, __syncthreads a barrier of the block, and the warp-level operations of warp.cuh
-// (shuffles, the bf16 MMA) exchange the lanes' registers through a barrier of the warp, the MMA building
-// its fragments by the PTX ISA's layout. Blocks run one after another, so `__shared__` can be `static`.
+// Runs jmim's kernels on the host, for tests on machines without a GPU: each CUDA thread of a block is a
+// std::thread, __syncthreads a barrier of the block, and the warp-level operations (__shfl_xor_sync, and
+// warp.cuh's bf16 MMA) exchange the lanes' registers through a barrier of the warp, the MMA building its
+// fragments by the PTX ISA's layout. Blocks run one after another, so `__shared__` can be `static`.
+// Include it before the kernel source; jmim.cuh's CUDA headers then compile as host code.
 #pragma once
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <functional>
 
@@ -24,7 +26,25 @@ extern EmulatedIndex blockDim;
 extern EmulatedIndex gridDim;
 
 void __syncthreads();
-float shuffle_xor(float v, int mask);
+
+// The value of `v` in lane (this lane ^ lane_mask), for 4- and 8-byte types.
+uint64_t exchange_with_lane(uint64_t bits, int lane_mask);
+template <typename T>
+T __shfl_xor_sync(unsigned, T v, int lane_mask) {
+    static_assert(sizeof(T) <= 8, "shuffles move up to 8 bytes");
+    uint64_t bits = 0;
+    memcpy(&bits, &v, sizeof(T));
+    bits = exchange_with_lane(bits, lane_mask);
+    memcpy(&v, &bits, sizeof(T));
+    return v;
+}
+
+// CUDA's integer min and max overloads.
+inline long long min(long long a, long long b) { return a < b ? a : b; }
+inline long long max(long long a, long long b) { return a > b ? a : b; }
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
+
 void mma_bf16(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1);
 uint16_t to_bf16(float v);
 uint32_t pack_bf16(float lo, float hi);

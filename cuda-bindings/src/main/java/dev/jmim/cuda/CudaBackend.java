@@ -26,10 +26,11 @@ import java.util.Optional;
 
 /**
  * The {@link Backend} of one NVIDIA GPU. F32 arithmetic, comparisons, where, casts between all dtypes,
- * fill, float reductions, argmax, softmax, layer_norm, gather, index_select and F32 scatter_add run as
- * jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default; TF32 with {@code
+ * fill, float reductions, argmax, softmax, layer_norm and its backward, gather, index_select and F32
+ * scatter_add run as jmim's PTX kernels; F32 matmul runs through cuBLAS (fp32 by default; TF32 with {@code
  * jmim.cuda.matmul=tf32} or {@code JMIM_CUDA_MATMUL=tf32}; with {@code bf16}, operands rounded to bf16,
- * fp32 accumulation and output — autocast for matmuls, weights staying fp32), F32 fft2 through cuFFT; fused AdamW, F32
+ * fp32 accumulation and output — the autocast for matmuls and attention, weights staying fp32), F32 fft2
+ * through cuFFT; fused AdamW, F32
  * Philox fills, flash-style attention ({@link #fusedAttention()}) and GMAE's splatting ({@link #splatting()})
  * are kernels too. What has no kernel yet
  * (integer arithmetic and reductions, argsort of rows over 4,096, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
@@ -500,11 +501,19 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * Rows of a chunk in the columns strategy's first pass over {@code inner} rows of {@code outputs}
+     * columns: about 2^17 threads in all, each summing at least 16 rows.
+     */
+    static long columnChunk(long inner, long outputs) {
+        long wanted = Math.max(1, Math.min((1L << 17) / outputs, inner / 16));
+        return (inner + wanted - 1) / wanted;
+    }
+
     /** Two passes: chunks of every output's elements into a partial buffer, then the chunks in order. */
     private void reduceColumns(ReduceOp op, Tensor x, Split split, Tensor out) {
         long outputs = out.numel();
-        long wanted = Math.max(1, Math.min((1L << 17) / outputs, split.inner / 16));
-        long chunk = (split.inner + wanted - 1) / wanted;
+        long chunk = columnChunk(split.inner, outputs);
         int chunks = Math.toIntExact((split.inner + chunk - 1) / chunk);
         Storage partial = allocate(8L * chunks * outputs);
         try {
@@ -647,6 +656,85 @@ public final class CudaBackend implements Backend {
                                 .pointer(weight == null ? 0 : denseAddress(weight))
                                 .pointer(bias == null ? 0 : denseAddress(bias))
                                 .pointer(denseAddress(out)));
+    }
+
+    @Override
+    public synchronized void layerNormBackward(
+            Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor dWeight, Tensor dBias) {
+        if (x.dtype() != DType.F32) {
+            Backend.super.layerNormBackward(x, weight, gradOut, eps, dx, dWeight, dBias);
+            return;
+        }
+        try (OpTimes.Span _ = times.span("layerNormBackward")) {
+            layerNormBackwardOp(x, weight, gradOut, eps, dx, dWeight, dBias);
+        }
+    }
+
+    /**
+     * reduce.cu's three kernels: dx a warp a row (the register-held variant the row length needs), keeping
+     * each row's mean and 1/σ; then dWeight and dBias by the columns strategy, chunks added in order.
+     */
+    private void layerNormBackwardOp(
+            Tensor x, Tensor weight, Tensor gradOut, double eps, Tensor dx, Tensor dWeight, Tensor dBias) {
+        context.enter();
+        long n = x.shape()[x.dim() - 1];
+        long rows = n == 0 ? 0 : x.numel() / n;
+        if (rows == 0) {
+            return;
+        }
+        String rowsKernel = n <= 256
+                ? "layer_norm_backward_rows_256"
+                : n <= 512
+                        ? "layer_norm_backward_rows_512"
+                        : n <= 768
+                                ? "layer_norm_backward_rows_768"
+                                : n <= 1024 ? "layer_norm_backward_rows_1024" : "layer_norm_backward_rows_long";
+        long chunk = columnChunk(rows, n);
+        int chunks = Math.toIntExact((rows + chunk - 1) / chunk);
+        Storage stats = allocate(16L * rows);
+        Storage partial = allocate(16L * chunks * n);
+        try {
+            context.kernels()
+                    .warpRows(
+                            rowsKernel,
+                            rows,
+                            new Launch()
+                                    .i64(rows)
+                                    .i64(n)
+                                    .f64(eps)
+                                    .pointer(denseAddress(x))
+                                    .pointer(weight == null ? 0 : denseAddress(weight))
+                                    .pointer(denseAddress(gradOut))
+                                    .pointer(denseAddress(dx))
+                                    .pointer(pointer(stats)));
+            context.kernels()
+                    .grid(
+                            "layer_norm_param_partials",
+                            (n + 255) / 256,
+                            chunks,
+                            new Launch()
+                                    .i64(rows)
+                                    .i64(n)
+                                    .i64(chunk)
+                                    .pointer(denseAddress(x))
+                                    .pointer(denseAddress(gradOut))
+                                    .pointer(pointer(stats))
+                                    .pointer(pointer(partial)));
+            context.kernels()
+                    .grid(
+                            "layer_norm_param_finish",
+                            (n + 255) / 256,
+                            1,
+                            new Launch()
+                                    .i64(n)
+                                    .i32(chunks)
+                                    .pointer(pointer(partial))
+                                    .pointer(denseAddress(dWeight))
+                                    .pointer(denseAddress(dBias)));
+        } finally {
+            stats.free();
+            partial.free();
+        }
     }
 
     @Override

@@ -215,6 +215,30 @@ class CudaBackendTest {
     }
 
     @Test
+    void layerNormBackwardMatchesTheCpu() {
+        Random r = new Random(12);
+        // rows × n: every register-held row kernel, the long-row one, one chunk and several
+        int[][] shapes = {{3, 1}, {200, 48}, {37, 300}, {4, 5, 768}, {9, 1000}, {5, 1500}, {4096, 192}};
+        for (int c = 0; c < shapes.length; c++) {
+            int[] shape = shapes[c];
+            int n = shape[shape.length - 1];
+            Tensor x = randomTensor(r, DType.F32, shape).mul(3.0).add(1.0);
+            Tensor gradOut = randomTensor(r, DType.F32, shape);
+            Tensor w = c % 2 == 0 ? randomTensor(r, DType.F32, n) : null;
+            Tensor[] expected = x.layerNormBackward(w, gradOut, 1e-6);
+            Tensor[] actual = x.to(GPU).layerNormBackward(w == null ? null : w.to(GPU), gradOut.to(GPU), 1e-6);
+            String[] names = {"dx", "dWeight", "dBias"};
+            for (int i = 0; i < 3; i++) {
+                KernelEmulator.assertClose(
+                        expected[i].toFloatArray(),
+                        actual[i].to(Device.CPU).toFloatArray(),
+                        1e-5,
+                        "layer_norm backward " + names[i] + " " + describe(shape));
+            }
+        }
+    }
+
+    @Test
     void matmulsMatchTheCpu() {
         Random r = new Random(9);
         int[] sizes = {1, 2, 3, 17, 64, 129};

@@ -1,0 +1,115 @@
+package dev.jmim.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A harness of {@code src/test/cuda} built with g++ against the emulator there, which runs jmim's CUDA
+ * kernel sources on CPU threads; float32 files (little-endian) carry the inputs and results. Tests that
+ * use it skip, with the reason, where g++ or the CUDA headers are missing.
+ */
+final class KernelEmulator {
+    private static final Path KERNELS = Path.of("src/main/cuda");
+    private static final Path HARNESSES = Path.of("src/test/cuda");
+
+    private final Path binary;
+
+    private KernelEmulator(Path binary) {
+        this.binary = binary;
+    }
+
+    /** Builds {@code src/test/cuda/<harness>.cpp} into {@code target/emulator/}. */
+    static KernelEmulator build(String harness) throws Exception {
+        Optional<Path> compiler = PtxTest.cudaTool("g++");
+        assumeTrue(compiler.isPresent(), "skipped: no g++ on the PATH to build the kernel emulator");
+        Optional<Path> nvcc = PtxTest.cudaTool("nvcc");
+        // jmim.cuh includes cuda_bf16.h, which compiles as host code
+        Path headers =
+                nvcc.isEmpty() ? null : nvcc.get().toRealPath().getParent().resolveSibling("include");
+        assumeTrue(
+                headers != null && Files.exists(headers.resolve("cuda_bf16.h")),
+                "skipped: no CUDA toolkit headers (cuda_bf16.h) beside nvcc");
+        Path binary = Path.of("target/emulator", harness).toAbsolutePath();
+        Files.createDirectories(binary.getParent());
+        run(List.of(
+                compiler.get().toString(),
+                "-std=c++20",
+                "-O2",
+                "-pthread",
+                "-fno-strict-aliasing",
+                "-DJMIM_EMULATE",
+                "-I",
+                KERNELS.toString(),
+                "-I",
+                HARNESSES.toString(),
+                "-I",
+                headers.toString(),
+                HARNESSES.resolve(harness + ".cpp").toString(),
+                HARNESSES.resolve("emulator.cpp").toString(),
+                "-o",
+                binary.toString()));
+        return new KernelEmulator(binary);
+    }
+
+    /** Runs the harness with these arguments; a failure shows its output. */
+    void run(Object... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        for (Object a : arguments) {
+            command.add(String.valueOf(a));
+        }
+        run(command);
+    }
+
+    static void write(Path file, float[] values) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        Files.write(file, bytes.array());
+    }
+
+    static float[] read(Path file, long count) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[bytes.remaining() / Float.BYTES];
+        bytes.asFloatBuffer().get(values);
+        assertEquals(count, values.length, file + ": float count");
+        return values;
+    }
+
+    /**
+     * Asserts that every element of {@code actual} lies within {@code tolerance} times the largest
+     * magnitude of {@code expected} (plus 1e-6) of it.
+     */
+    static void assertClose(float[] expected, float[] actual, double tolerance, String name) {
+        assertEquals(expected.length, actual.length, name + ": element count");
+        double largest = 0;
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Float.isFinite(actual[i]), name + "[" + i + "] = " + actual[i]);
+            largest = Math.max(largest, Math.abs(expected[i]));
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+        }
+        double allowed = tolerance * largest + 1e-6;
+        assertTrue(
+                worst <= allowed,
+                name + ": largest difference " + worst + " against the CPU, allowed " + allowed + " (" + tolerance
+                        + " of " + largest + ")");
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), command.getFirst() + " timed out");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + log);
+    }
+}
