@@ -1,4 +1,5 @@
-// Fused attention out = softmax(q·s·kᵀ)·v over [B, H, N, Dh] F32 views (unit stride along Dh), flash-style:
+// Fused attention out = softmax(q·s·kᵀ)·v over [B, H, N, Dh] F32 views (unit stride along Dh; see
+// attention.cuh), flash-style:
 // the N × N scores are never stored. The forward keeps each row's log-sum-exp; the backward recomputes the
 // probabilities from it in three passes without atomics (dV and dK parallel over keys, dQ over queries),
 // so results do not vary from run to run. fp32 arithmetic on the CUDA cores; Dh = 32 or 64.
@@ -32,7 +33,7 @@ __device__ __forceinline__ float dot(const float* a, const float* b) {
 
 // One thread per query row: running max and sum over key tiles, the output rescaled once per chunk.
 template <int D>
-__device__ void forward(int heads, int n, float scale, Heads q, Heads k, Heads v, float* out, float* lse) {
+__device__ void forward(int heads, int n, float scale, Heads q, Heads k, Heads v, OutHeads out, float* lse) {
     __shared__ float ks[ROWS][D];
     __shared__ float vs[ROWS][D];
     int bh = blockIdx.y, b = bh / heads, h = bh % heads;
@@ -76,25 +77,28 @@ __device__ void forward(int heads, int n, float scale, Heads q, Heads k, Heads v
         }
     }
     if (!row) return;
-    float* dst = out + ((long long)bh * n + i) * D;
+    float* dst = out.at(b, h, i);
     float inv = 1.0f / l;
 #pragma unroll
     for (int d = 0; d < D; d++) dst[d] = o[d] * inv;
     lse[(long long)bh * n + i] = m + logf(l);
 }
 
-// delta[row] = Σ_d dO·O, the softmax backward's per-row term (out and grad dense [B, H, N, Dh]).
+// delta[row] = Σ_d dO·O, the softmax backward's per-row term, for the B·H·N rows in order.
 template <int D>
-__device__ void row_dots(long long rows, const float* out, const float* grad, float* delta) {
-    for_each_index(rows, [&](auto r) { delta[r] = dot<D>(out + (long long)r * D, grad + (long long)r * D); });
+__device__ void row_dots(long long rows, int heads, int n, Heads out, Heads grad, float* delta) {
+    for_each_index(rows, [&](auto r) {
+        int bh = (int)(r / n), i = (int)(r % n);
+        delta[r] = dot<D>(out.at(bh / heads, bh % heads, i), grad.at(bh / heads, bh % heads, i));
+    });
 }
 
 // One thread per key row j: over query tiles, p = e^(q·s·k_j − lse) and dp = dO·v_j give dS = p·(dp − delta);
 // dV_j = Σ p·dO and dK_j = Σ dS·q·s. `keys_only` computes dK (with v), else dV (without it), to keep the
 // registers of one thread under the limit at Dh = 64.
 template <int D, bool DK>
-__device__ void key_gradients(int heads, int n, float scale, Heads q, Heads k, Heads v, const float* grad,
-                              const float* lse, const float* delta, float* d_out) {
+__device__ void key_gradients(int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad,
+                              const float* lse, const float* delta, OutHeads d_out) {
     __shared__ float qs[ROWS][D];
     __shared__ float gs[ROWS][D];
     __shared__ float ls[ROWS];
@@ -109,14 +113,13 @@ __device__ void key_gradients(int heads, int n, float scale, Heads q, Heads k, H
     }
 #pragma unroll
     for (int d = 0; d < D; d++) acc[d] = 0.0f;
-    Heads dense_grad = {grad + (long long)bh * n * D, 0, 0, D};
     for (int start = 0; start < n; start += ROWS) {
         __syncthreads();
         for (int idx = threadIdx.x; idx < ROWS * D; idx += blockDim.x) {
             int r = idx / D, d = idx % D;
             bool inside = start + r < n;
             qs[r][d] = inside ? q.at(b, h, start + r)[d] * scale : 0.0f;
-            gs[r][d] = inside ? dense_grad.at(0, 0, start + r)[d] : 0.0f;
+            gs[r][d] = inside ? grad.at(b, h, start + r)[d] : 0.0f;
         }
         for (int r = threadIdx.x; r < ROWS; r += blockDim.x) {
             bool inside = start + r < n;
@@ -139,15 +142,15 @@ __device__ void key_gradients(int heads, int n, float scale, Heads q, Heads k, H
         }
     }
     if (!row) return;
-    float* dst = d_out + ((long long)bh * n + j) * D;
+    float* dst = d_out.at(b, h, j);
 #pragma unroll
     for (int d = 0; d < D; d++) dst[d] = acc[d];
 }
 
 // One thread per query row: dQ_i = s·Σ_j dS_ij·k_j over key tiles.
 template <int D>
-__device__ void query_gradients(int heads, int n, float scale, Heads q, Heads k, Heads v, const float* grad,
-                                const float* lse, const float* delta, float* d_q) {
+__device__ void query_gradients(int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad,
+                                const float* lse, const float* delta, OutHeads d_q) {
     __shared__ float ks[ROWS][D];
     __shared__ float vs[ROWS][D];
     int bh = blockIdx.y, b = bh / heads, h = bh % heads;
@@ -157,7 +160,7 @@ __device__ void query_gradients(int heads, int n, float scale, Heads q, Heads k,
     float li = 0.0f, di = 0.0f;
     if (row) {
         load_row<D>(q.at(b, h, i), scale, qr);
-        load_row<D>(grad + ((long long)bh * n + i) * D, 1.0f, gr);
+        load_row<D>(grad.at(b, h, i), 1.0f, gr);
         li = lse[(long long)bh * n + i];
         di = delta[(long long)bh * n + i];
     }
@@ -178,33 +181,33 @@ __device__ void query_gradients(int heads, int n, float scale, Heads q, Heads k,
         }
     }
     if (!row) return;
-    float* dst = d_q + ((long long)bh * n + i) * D;
+    float* dst = d_q.at(b, h, i);
 #pragma unroll
     for (int d = 0; d < D; d++) dst[d] = acc[d] * scale;
 }
 
 #define ATTENTION_KERNELS(D)                                                                                        \
     extern "C" __global__ void __launch_bounds__(ROWS) attention_forward_d##D(                                      \
-        int heads, int n, float scale, Heads q, Heads k, Heads v, float* out, float* lse) {                         \
+        int heads, int n, float scale, Heads q, Heads k, Heads v, OutHeads out, float* lse) {                       \
         forward<D>(heads, n, scale, q, k, v, out, lse);                                                             \
     }                                                                                                               \
-    extern "C" __global__ void attention_row_dots_d##D(long long rows, const float* out, const float* grad,         \
+    extern "C" __global__ void attention_row_dots_d##D(long long rows, int heads, int n, Heads out, Heads grad,     \
                                                        float* delta) {                                              \
-        row_dots<D>(rows, out, grad, delta);                                                                        \
+        row_dots<D>(rows, heads, n, out, grad, delta);                                                              \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(ROWS) attention_dv_d##D(                                           \
-        int heads, int n, float scale, Heads q, Heads k, Heads v, const float* grad, const float* lse,              \
-        const float* delta, float* d_v) {                                                                           \
+        int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad, const float* lse, const float* delta,  \
+        OutHeads d_v) {                                                                                             \
         key_gradients<D, false>(heads, n, scale, q, k, v, grad, lse, delta, d_v);                                   \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(ROWS) attention_dk_d##D(                                           \
-        int heads, int n, float scale, Heads q, Heads k, Heads v, const float* grad, const float* lse,              \
-        const float* delta, float* d_k) {                                                                           \
+        int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad, const float* lse, const float* delta,  \
+        OutHeads d_k) {                                                                                             \
         key_gradients<D, true>(heads, n, scale, q, k, v, grad, lse, delta, d_k);                                    \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(ROWS) attention_dq_d##D(                                           \
-        int heads, int n, float scale, Heads q, Heads k, Heads v, const float* grad, const float* lse,              \
-        const float* delta, float* d_q) {                                                                           \
+        int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad, const float* lse, const float* delta,  \
+        OutHeads d_q) {                                                                                             \
         query_gradients<D>(heads, n, scale, q, k, v, grad, lse, delta, d_q);                                        \
     }
 

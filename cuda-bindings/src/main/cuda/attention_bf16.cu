@@ -1,5 +1,5 @@
 // Fused attention out = softmax(q·kᵀ·s)·v on the tensor cores: q, k, v and the output's gradient are
-// F32 views [B, H, N, Dh] (unit stride along Dh) rounded to bf16 as they are staged in shared memory; every
+// F32 views [B, H, N, Dh] (unit stride along Dh; see attention.cuh) rounded to bf16 as they are staged in shared memory; every
 // product accumulates in fp32 (mma.m16n8k16), the softmax runs in fp32, and its probabilities P (and dS
 // in the backward) are rounded to bf16 to enter the next product. Flash-style, as attention.cu: the
 // forward keeps each row's log-sum-exp, the backward recomputes P in two atomic-free passes (dK and dV
@@ -9,6 +9,9 @@
 // keys in the dK/dV pass) and walks the other side in tiles of 64, its scores held as C fragments.
 #include "warp.cuh"
 #include "attention.cuh"
+
+// Internal names in a namespace of their own: the host emulator builds this file beside attention.cu.
+namespace tensor_cores {
 
 constexpr int TILE = 64;  // rows a block owns, and the rows of the other side per step
 constexpr int PAD = 8;    // bf16 elements after each shared row: the lanes of a fragment load hit 32 banks
@@ -65,24 +68,26 @@ __device__ __forceinline__ void fragments(uint32_t (&a)[D / 16][4], const uint16
     for (int kk = 0; kk < D / 16; kk++) load_a(a[kk], rows, D + PAD, row, kk * 16);
 }
 
-// Rows [row, row + 16) of a C-fragment accumulator, times `scale`, into a dense [rows, D] array (rows < n).
+// Rows [row, row + 16) of a C-fragment accumulator, times `scale`, into rows of head (b, h) of `to` (rows < n).
 template <int D>
-__device__ __forceinline__ void write_rows(const float (&acc)[D / 8][4], float scale, int row, int n, float* to) {
+__device__ __forceinline__ void write_rows(const float (&acc)[D / 8][4], float scale, int row, int n, OutHeads to,
+                                           int b, int h) {
     int g = lane_id() >> 2, t = lane_id() & 3;
 #pragma unroll
     for (int r = 0; r < 2; r++) {
         int at = row + g + 8 * r;
         if (at >= n) continue;
+        float* dst = to.at(b, h, at);
 #pragma unroll
         for (int j = 0; j < D / 8; j++) {
-            to[(long long)at * D + j * 8 + 2 * t] = acc[j][2 * r] * scale;
-            to[(long long)at * D + j * 8 + 2 * t + 1] = acc[j][2 * r + 1] * scale;
+            dst[j * 8 + 2 * t] = acc[j][2 * r] * scale;
+            dst[j * 8 + 2 * t + 1] = acc[j][2 * r + 1] * scale;
         }
     }
 }
 
 template <int D>
-__device__ void forward(int heads, int n, float scale, Heads q, Heads k, Heads v, float* out, float* lse) {
+__device__ void forward(int heads, int n, float scale, Heads q, Heads k, Heads v, OutHeads out, float* lse) {
     __shared__ __align__(16) uint16_t qs[TILE * (D + PAD)];
     __shared__ __align__(16) uint16_t ks[TILE * (D + PAD)];
     __shared__ __align__(16) uint16_t vt[D * (TILE + PAD)];
@@ -147,19 +152,22 @@ __device__ void forward(int heads, int n, float scale, Heads q, Heads k, Heads v
             o[j][2 * r + 1] /= l[r];
         }
     }
-    write_rows<D>(o, 1.0f, own, n, out + (long long)bh * n * D);
+    write_rows<D>(o, 1.0f, own, n, out, b, h);
 }
 
-// delta[r] = Σ_d O·dO over dense rows, the softmax backward's row term, with dO rounded to bf16 as the
-// passes below round it: then each row of dS = P·(dP − delta) sums to zero as nearly as dP allows, and
-// dQ = 0 for a single key.
+// delta[r] = Σ_d O·dO for the B·H·N rows in order, the softmax backward's row term, with dO rounded to
+// bf16 as the passes below round it: then each row of dS = P·(dP − delta) sums to zero as nearly as dP
+// allows, and dQ = 0 for a single key.
 template <int D>
-__device__ void row_dots(long long rows, const float* out, const float* grad, float* delta) {
+__device__ void row_dots(long long rows, int heads, int n, Heads out, Heads grad, float* delta) {
     long long stride = (long long)gridDim.x * blockDim.x;
     for (long long r = (long long)blockIdx.x * blockDim.x + threadIdx.x; r < rows; r += stride) {
+        int bh = (int)(r / n), i = (int)(r % n);
+        const float* o = out.at(bh / heads, bh % heads, i);
+        const float* g = grad.at(bh / heads, bh % heads, i);
         float sum = 0.0f;
 #pragma unroll
-        for (int d = 0; d < D; d++) sum += out[r * D + d] * bf16_value(grad[r * D + d]);
+        for (int d = 0; d < D; d++) sum += o[d] * bf16_value(g[d]);
         delta[r] = sum;
     }
 }
@@ -168,7 +176,7 @@ __device__ void row_dots(long long rows, const float* out, const float* grad, fl
 // lse) and dSᵀ = Pᵀ·(dPᵀ − delta) per query column; dV += Pᵀ·dO and dK += dSᵀ·Q (times s at the end).
 template <int D>
 __device__ void key_gradients(int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad,
-                              const float* lse, const float* delta, float* d_k, float* d_v) {
+                              const float* lse, const float* delta, OutHeads d_k, OutHeads d_v) {
     __shared__ __align__(16) uint16_t first[TILE * (D + PAD)];   // K's rows, then each tile's Q rows
     __shared__ __align__(16) uint16_t second[TILE * (D + PAD)];  // V's rows, then each tile's dO rows
     __shared__ __align__(16) uint16_t qt[D * (TILE + PAD)];
@@ -211,15 +219,15 @@ __device__ void key_gradients(int heads, int n, float scale, Heads q, Heads k, H
         accumulate<D>(dk, dp, qt);
     }
     int row = blockIdx.x * TILE + warp_row;
-    write_rows<D>(dk, scale, row, n, d_k + (long long)bh * n * D);
-    write_rows<D>(dv, 1.0f, row, n, d_v + (long long)bh * n * D);
+    write_rows<D>(dk, scale, row, n, d_k, b, h);
+    write_rows<D>(dv, 1.0f, row, n, d_v, b, h);
 }
 
 // dQ for the block's queries: over key tiles, S = Q·Kᵀ and dP = dO·Vᵀ, dS = P·(dP − delta) per row,
 // dQ += dS·K (times s at the end).
 template <int D>
 __device__ void query_gradients(int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad,
-                                const float* lse, const float* delta, float* d_q) {
+                                const float* lse, const float* delta, OutHeads d_q) {
     __shared__ __align__(16) uint16_t first[TILE * (D + PAD)];   // Q's rows, then each tile's K rows
     __shared__ __align__(16) uint16_t second[TILE * (D + PAD)];  // dO's rows, then each tile's V rows
     __shared__ __align__(16) uint16_t kt[D * (TILE + PAD)];
@@ -259,27 +267,29 @@ __device__ void query_gradients(int heads, int n, float scale, Heads q, Heads k,
         }
         accumulate<D>(dq, dp, kt);
     }
-    write_rows<D>(dq, scale, blockIdx.x * TILE + warp_row, n, d_q + (long long)bh * n * D);
+    write_rows<D>(dq, scale, blockIdx.x * TILE + warp_row, n, d_q, b, h);
 }
+
+}  // namespace tensor_cores
 
 #define ATTENTION_BF16_KERNELS(D)                                                                                 \
     extern "C" __global__ void __launch_bounds__(128) attention_bf16_forward_d##D(                                \
-        int heads, int n, float scale, Heads q, Heads k, Heads v, float* out, float* lse) {                       \
-        forward<D>(heads, n, scale, q, k, v, out, lse);                                                           \
+        int heads, int n, float scale, Heads q, Heads k, Heads v, OutHeads out, float* lse) {                     \
+        tensor_cores::forward<D>(heads, n, scale, q, k, v, out, lse);                                             \
     }                                                                                                             \
-    extern "C" __global__ void attention_bf16_row_dots_d##D(long long rows, const float* out, const float* grad, \
-                                                            float* delta) {                                       \
-        row_dots<D>(rows, out, grad, delta);                                                                      \
+    extern "C" __global__ void attention_bf16_row_dots_d##D(long long rows, int heads, int n, Heads out,         \
+                                                            Heads grad, float* delta) {                           \
+        tensor_cores::row_dots<D>(rows, heads, n, out, grad, delta);                                              \
     }                                                                                                             \
     extern "C" __global__ void __launch_bounds__(128) attention_bf16_dkdv_d##D(                                   \
         int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad, const float* lse,                   \
-        const float* delta, float* d_k, float* d_v) {                                                             \
-        key_gradients<D>(heads, n, scale, q, k, v, grad, lse, delta, d_k, d_v);                                   \
+        const float* delta, OutHeads d_k, OutHeads d_v) {                                                         \
+        tensor_cores::key_gradients<D>(heads, n, scale, q, k, v, grad, lse, delta, d_k, d_v);                     \
     }                                                                                                             \
     extern "C" __global__ void __launch_bounds__(128) attention_bf16_dq_d##D(                                     \
         int heads, int n, float scale, Heads q, Heads k, Heads v, Heads grad, const float* lse,                   \
-        const float* delta, float* d_q) {                                                                         \
-        query_gradients<D>(heads, n, scale, q, k, v, grad, lse, delta, d_q);                                      \
+        const float* delta, OutHeads d_q) {                                                                       \
+        tensor_cores::query_gradients<D>(heads, n, scale, q, k, v, grad, lse, delta, d_q);                        \
     }
 
 ATTENTION_BF16_KERNELS(32)
