@@ -29,7 +29,8 @@ __device__ __forceinline__ float binary_value(int op, float x, float y) {
         case SUB: return x - y;
         case MUL: return x * y;
         case DIV: return x / y;
-        case POW: return y != y ? y : powf(x, y);  // Java: pow(x, NaN) is NaN, even for x = 1
+        // Java's Math.pow where C's differs: pow(x, NaN) is NaN even for x = 1, and pow(±1, ±∞) is NaN
+        case POW: return y != y || (isinf(y) && fabsf(x) == 1.0f) ? NAN : powf(x, y);
         case MAXIMUM: return java_max(x, y);
         case MINIMUM: return java_min(x, y);
         default: return y * unary_value(GELU_DERIVATIVE, x);  // GELU_BACKWARD: gradient · gelu'(input)

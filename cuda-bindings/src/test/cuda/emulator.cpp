@@ -87,6 +87,22 @@ uint32_t pack_bf16(float lo, float hi) { return to_bf16(lo) | ((uint32_t)to_bf16
 
 float bf16_value(float v) { return from_bf16(to_bf16(v)); }
 
+// erf⁻¹ by Newton's method on erf from a first guess good to a few percent (CUDA's math library has
+// erfinv; the host's libm has not).
+double erfinv(double y) {
+    if (y <= -1.0) return y == -1.0 ? -INFINITY : NAN;
+    if (y >= 1.0) return y == 1.0 ? INFINITY : NAN;
+    double w = -log((1.0 - y) * (1.0 + y));
+    double x = copysign(sqrt(w + 0.5 * log(w + 1.0) - 0.4), y) * (w > 1e-8 ? 1.0 : 0.0);
+    if (w < 1.0) x = y * 0.886226925452758;  // near 0: √π/2 · y
+    for (int i = 0; i < 60; i++) {
+        double step = (erf(x) - y) / (1.1283791670955126 * exp(-x * x));
+        x -= step;
+        if (fabs(step) <= 1e-17 * fabs(x)) break;
+    }
+    return x;
+}
+
 void launch(unsigned blocksX, unsigned blocksY, unsigned threads, const std::function<void()>& kernel) {
     blockDim = {threads, 1, 1};
     gridDim = {blocksX, blocksY, 1};

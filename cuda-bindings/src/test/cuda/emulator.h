@@ -39,6 +39,19 @@ T __shfl_xor_sync(unsigned, T v, int lane_mask) {
     return v;
 }
 
+// Arithmetic rounded to nearest, as the _rn intrinsics (the harnesses build with -ffp-contract=off, so
+// nothing fuses into an FMA either).
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fdiv_rn(float a, float b) { return a / b; }
+inline float __fsqrt_rn(float a) { return sqrtf(a); }
+inline double __dadd_rn(double a, double b) { return a + b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((uint64_t)a * b) >> 32); }
+double erfinv(double y);
+
 // CUDA's integer min and max overloads.
 inline long long min(long long a, long long b) { return a < b ? a : b; }
 inline long long max(long long a, long long b) { return a > b ? a : b; }

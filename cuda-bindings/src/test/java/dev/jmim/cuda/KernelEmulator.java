@@ -48,6 +48,7 @@ final class KernelEmulator {
                 "-O2",
                 "-pthread",
                 "-fno-strict-aliasing",
+                "-ffp-contract=off",
                 "-DJMIM_EMULATE",
                 "-I",
                 KERNELS.toString(),

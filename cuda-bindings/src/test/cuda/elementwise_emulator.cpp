@@ -1,0 +1,86 @@
+// elementwise.cu's F32 arithmetic, random.cu's Philox fills and optim.cu's AdamW run by the emulator, for
+// ElementwiseEmulatedTest (float32 files, little-endian):
+//   elementwise_emulator unary DIR OP ROWS COLS TRANSPOSED    x.bin → out.bin
+//   elementwise_emulator binary DIR OP ROWS COLS TRANSPOSED   a.bin, b.bin → out.bin
+//     the dense float4 kernel, or where TRANSPOSED is 1 the strided one reading the inputs, [ROWS, COLS]
+//     row-major, as their [COLS, ROWS] transposes (out is then that transpose, dense)
+//   elementwise_emulator random DIR DIST N SEED STREAM OFFSET A B C D   → out.bin
+//   elementwise_emulator adamw DIR N DECAY BETA1 1-BETA1 BETA2 1-BETA2 SQRT_CORRECTION2 EPS STEP_SIZE
+//     param.bin, grad.bin, m.bin, v.bin → param.bin, m.bin, v.bin
+#include "emulator.h"
+#include "elementwise.cu"
+#include "optim.cu"
+#include "random.cu"
+
+#include "files.h"
+
+static View dense_view(long long n) {
+    View v{};
+    v.rank = 1;
+    v.shape[0] = (int)n;
+    v.strides[0] = 1;
+    v.dense = 1;
+    return v;
+}
+
+// [cols, rows] over a row-major [rows, cols] buffer.
+static View transposed_view(int rows, int cols) {
+    View v{};
+    v.rank = 2;
+    v.shape[0] = cols;
+    v.shape[1] = rows;
+    v.strides[0] = 1;
+    v.strides[1] = cols;
+    return v;
+}
+
+static void grid(long long n, const std::function<void()>& kernel) { launch((unsigned)((n + 255) / 256), 1, 256, kernel); }
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s unary|binary|random|adamw DIR ...\n", argv[0]);
+        return 2;
+    }
+    std::string mode = argv[1], dir = argv[2];
+    if ((mode == "unary" || mode == "binary") && argc == 7) {
+        int op = std::atoi(argv[3]), rows = std::atoi(argv[4]), cols = std::atoi(argv[5]);
+        bool transposed = std::atoi(argv[6]) != 0;
+        long long n = (long long)rows * cols;
+        std::vector<float> a = read_floats(dir + (mode == "unary" ? "/x.bin" : "/a.bin"), n), out(n);
+        std::vector<float> b = mode == "binary" ? read_floats(dir + "/b.bin", n) : std::vector<float>();
+        View in = transposed ? transposed_view(rows, cols) : dense_view(n), o = dense_view(n);
+        grid(n, [&] {
+            if (mode == "unary" && transposed) unary_f32(op, n, a.data(), in, out.data(), o);
+            if (mode == "unary" && !transposed) unary_f32_dense(op, n, a.data(), out.data());
+            if (mode == "binary" && transposed) binary_f32(op, n, a.data(), in, b.data(), in, out.data(), o);
+            if (mode == "binary" && !transposed) binary_f32_dense(op, n, a.data(), b.data(), out.data());
+        });
+        write_floats(dir + "/out.bin", out);
+    } else if (mode == "random" && argc == 12) {
+        int distribution = std::atoi(argv[3]);
+        long long n = std::atoll(argv[4]);
+        unsigned long long seed = std::strtoull(argv[5], nullptr, 10), stream = std::strtoull(argv[6], nullptr, 10),
+                           offset = std::strtoull(argv[7], nullptr, 10);
+        double p[4];
+        for (int i = 0; i < 4; i++) p[i] = std::strtod(argv[8 + i], nullptr);
+        std::vector<float> out(n);
+        grid(n, [&] { random_f32(distribution, n, seed, stream, offset, p[0], p[1], p[2], p[3], out.data()); });
+        write_floats(dir + "/out.bin", out);
+    } else if (mode == "adamw" && argc == 12) {
+        long long n = std::atoll(argv[3]);
+        float f[8];
+        for (int i = 0; i < 8; i++) f[i] = std::strtof(argv[4 + i], nullptr);
+        std::vector<float> param = read_floats(dir + "/param.bin", n), grad = read_floats(dir + "/grad.bin", n),
+                           m = read_floats(dir + "/m.bin", n), v = read_floats(dir + "/v.bin", n);
+        grid(n, [&] {
+            adamw_f32(n, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], param.data(), grad.data(), m.data(), v.data());
+        });
+        write_floats(dir + "/param.bin", param);
+        write_floats(dir + "/m.bin", m);
+        write_floats(dir + "/v.bin", v);
+    } else {
+        std::fprintf(stderr, "%s: unknown mode or wrong argument count (see the comment atop the source)\n", argv[0]);
+        return 2;
+    }
+    return 0;
+}

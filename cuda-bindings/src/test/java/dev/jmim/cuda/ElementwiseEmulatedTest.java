@@ -1,0 +1,208 @@
+package dev.jmim.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmim.tensor.AdamwStep;
+import dev.jmim.tensor.Backends;
+import dev.jmim.tensor.BinaryOp;
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.Device;
+import dev.jmim.tensor.Tensor;
+import dev.jmim.tensor.UnaryOp;
+import dev.jmim.tensor.random.Distribution;
+import dev.jmim.tensor.random.Generator;
+import dev.jmim.tensor.random.PhiloxState;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * elementwise.cu's F32 arithmetic, random.cu's Philox fills and optim.cu's fused AdamW without a GPU, run
+ * by the emulator ({@link KernelEmulator}) against the naive CPU backend (double arithmetic, Java's
+ * semantics; the fast one's GELU is accurate in absolute, not relative, terms): every unary and binary op through the
+ * dense float4 kernel (1,073 elements: four-wide quarters and a tail) and the strided one (a transposed
+ * view), special values included, within 4 ulps (the GELU family plus an ulp of 1 scaled by its inputs,
+ * see geluSlack; the host's libm stands in for CUDA's, so this checks the kernels' dispatch, formulas,
+ * special cases and indexing, not the device's math library); uniform fills bit for bit
+ * and normal ones within an ulp of the CPU's; AdamW bit for bit.
+ */
+class ElementwiseEmulatedTest {
+    private static final int ROWS = 37;
+    private static final int COLS = 29;
+    private static final float[] SPECIAL = {
+        0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-30f, -3e30f, 1f, -1f, 0.5f
+    };
+
+    private static KernelEmulator emulator;
+    private static String cpuBefore;
+
+    @BeforeAll
+    static void build() throws Exception {
+        emulator = KernelEmulator.build("elementwise_emulator");
+        cpuBefore = Backends.cpu().name();
+        Backends.useCpu("naive");
+    }
+
+    @AfterAll
+    static void restoreTheCpuBackend() {
+        if (cpuBefore != null) {
+            Backends.useCpu(cpuBefore);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void everyUnaryOpMatchesTheCpu(UnaryOp op, @TempDir Path dir) throws Exception {
+        Tensor x = operand(new Generator(op.ordinal()), false);
+        if (op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.RSQRT) {
+            x = x.abs();
+        }
+        KernelEmulator.write(dir.resolve("x.bin"), x.toFloatArray());
+        for (boolean transposed : new boolean[] {false, true}) {
+            emulator.run("unary", dir, op.ordinal(), ROWS, COLS, transposed ? 1 : 0);
+            Tensor in = transposed ? x.transpose(0, 1) : x;
+            Tensor expected = Tensor.empty(DType.F32, Device.CPU, in.shape());
+            Backends.cpu().unary(op, in, expected);
+            boolean gelu = op == UnaryOp.GELU || op == UnaryOp.GELU_DERIVATIVE;
+            assertWithinUlps(
+                    expected,
+                    dir.resolve("out.bin"),
+                    4,
+                    gelu ? geluSlack(in, null) : null,
+                    op + (transposed ? " transposed" : " dense"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = BinaryOp.class,
+            names = {"ADD", "SUB", "MUL", "DIV", "POW", "MAXIMUM", "MINIMUM", "GELU_BACKWARD"})
+    void everyBinaryArithmeticOpMatchesTheCpu(BinaryOp op, @TempDir Path dir) throws Exception {
+        Generator g = new Generator(100 + op.ordinal());
+        Tensor a = operand(g, false);
+        Tensor b = operand(g, true); // pairs each special value with another
+        if (op == BinaryOp.POW) {
+            a = a.abs();
+        }
+        KernelEmulator.write(dir.resolve("a.bin"), a.toFloatArray());
+        KernelEmulator.write(dir.resolve("b.bin"), b.toFloatArray());
+        for (boolean transposed : new boolean[] {false, true}) {
+            emulator.run("binary", dir, op.ordinal(), ROWS, COLS, transposed ? 1 : 0);
+            Tensor left = transposed ? a.transpose(0, 1) : a;
+            Tensor right = transposed ? b.transpose(0, 1) : b;
+            Tensor expected = Tensor.empty(DType.F32, Device.CPU, left.shape());
+            Backends.cpu().binary(op, left, right, expected);
+            assertWithinUlps(
+                    expected,
+                    dir.resolve("out.bin"),
+                    4,
+                    op == BinaryOp.GELU_BACKWARD ? geluSlack(left, right) : null,
+                    op + (transposed ? " transposed" : " dense"));
+        }
+    }
+
+    /** As CudaBackendTest's GPU check: an offset that is no multiple of a Philox block, two lengths. */
+    @Test
+    void philoxFillsGiveTheCpuNumbers(@TempDir Path dir) throws Exception {
+        Distribution[] distributions = {
+            new Distribution.Uniform(-0.3, 2.5),
+            new Distribution.Normal(0.5, 2),
+            new Distribution.TruncatedNormal(0, 0.02, -0.04, 0.04)
+        };
+        double[][] parameters = {{0, -0.3, 2.5, 0, 0}, {1, 0.5, 2, 0, 0}, {2, 0, 0.02, -0.04, 0.04}};
+        for (int i = 0; i < distributions.length; i++) {
+            for (int n : new int[] {7, 3001}) {
+                PhiloxState at = new PhiloxState(42, 7, 5);
+                Tensor expected = Tensor.empty(DType.F32, Device.CPU, n);
+                Backends.cpu().random(distributions[i], at, expected);
+                double[] p = parameters[i];
+                emulator.run("random", dir, (int) p[0], n, at.seed(), at.stream(), at.offset(), p[1], p[2], p[3], p[4]);
+                assertWithinUlps(expected, dir.resolve("out.bin"), i == 0 ? 0 : 1, distributions[i] + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void fusedAdamwEqualsTheCompositeBitForBit(@TempDir Path dir) throws Exception {
+        Generator g = new Generator(12);
+        int n = 1000;
+        for (double decay : new double[] {0, 0.05}) {
+            AdamwStep step = new AdamwStep(1.5e-4, 0.9, 0.95, 1e-8, decay, 3);
+            Tensor param = Tensor.randn(g, n);
+            Tensor grad = Tensor.randn(g, n);
+            Tensor m = Tensor.randn(g, n).mul(0.01);
+            Tensor v = Tensor.randn(g, n).abs().mul(1e-4);
+            KernelEmulator.write(dir.resolve("param.bin"), param.toFloatArray());
+            KernelEmulator.write(dir.resolve("grad.bin"), grad.toFloatArray());
+            KernelEmulator.write(dir.resolve("m.bin"), m.toFloatArray());
+            KernelEmulator.write(dir.resolve("v.bin"), v.toFloatArray());
+            AdamwStep.Factors f = step.factors();
+            emulator.run(
+                    "adamw",
+                    dir,
+                    n,
+                    f.decay(),
+                    f.beta1(),
+                    f.oneMinusBeta1(),
+                    f.beta2(),
+                    f.oneMinusBeta2(),
+                    f.sqrtCorrection2(),
+                    f.eps(),
+                    f.stepSize());
+            step.composite(param, grad, m, v);
+            String what = "adamw decay=" + decay;
+            assertWithinUlps(param, dir.resolve("param.bin"), 0, what + " param");
+            assertWithinUlps(m, dir.resolve("m.bin"), 0, what + " exp_avg");
+            assertWithinUlps(v, dir.resolve("v.bin"), 0, what + " exp_avg_sq");
+        }
+    }
+
+    /** Normal values, with the special values first (or first in reverse order): [ROWS, COLS]. */
+    private static Tensor operand(Generator g, boolean reversed) {
+        float[] values = Tensor.randn(g, ROWS * COLS).mul(3).toFloatArray();
+        for (int i = 0; i < SPECIAL.length; i++) {
+            values[i] = SPECIAL[reversed ? SPECIAL.length - 1 - i : i];
+        }
+        return Tensor.of(values, ROWS, COLS);
+    }
+
+    /**
+     * Each element within {@code ulps} ulps of the expected one plus {@code slack[i]} where given (NaN
+     * where NaN, infinities equal).
+     */
+    private static void assertWithinUlps(Tensor expected, Path file, int ulps, double[] slack, String what)
+            throws Exception {
+        float[] e = expected.contiguous().toFloatArray();
+        float[] a = KernelEmulator.read(file, e.length);
+        for (int i = 0; i < e.length; i++) {
+            double allowed = ulps * Math.ulp(e[i]) + (slack == null ? 0 : slack[i]);
+            boolean ok = Float.isNaN(e[i])
+                    ? Float.isNaN(a[i])
+                    : Float.compare(e[i], a[i]) == 0 || (Float.isFinite(e[i]) && Math.abs(a[i] - e[i]) <= allowed);
+            assertTrue(ok, what + ": element " + i + " is " + a[i] + ", expected " + e[i]);
+        }
+    }
+
+    private static void assertWithinUlps(Tensor expected, Path file, int ulps, String what) throws Exception {
+        assertWithinUlps(expected, file, ulps, null, what);
+    }
+
+    /**
+     * What the GELU family may add to its ulps: its kernels evaluate Φ and φ in float, so the result is
+     * good to about an ulp of 1 times the input's magnitude (times the gradient's, for GELU_BACKWARD) where
+     * the relative error grows: in the tails, and near GELU′'s root where Φ(x) and x·φ(x) cancel.
+     */
+    private static double[] geluSlack(Tensor x, Tensor gradient) {
+        float[] xs = x.contiguous().toFloatArray();
+        float[] gs = gradient == null ? null : gradient.contiguous().toFloatArray();
+        double[] slack = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            slack[i] = 0x1p-23 * (1 + Math.abs(xs[i])) * (gs == null ? 1 : Math.abs(gs[i]));
+        }
+        return slack;
+    }
+}
