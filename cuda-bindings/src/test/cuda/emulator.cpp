@@ -1,7 +1,9 @@
 // The emulator's runtime (see emulator.h).
 #include "emulator.h"
 
+#include <atomic>
 #include <barrier>
+#include <mutex>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -47,6 +49,52 @@ float b_element(const Warp& w, int k, int col) {
 }  // namespace
 
 void __syncthreads() { block_barrier->arrive_and_wait(); }
+
+void warp_gather(uint64_t bits, uint64_t (&all)[32]) {
+    Warp& w = warp();
+    w.values[threadIdx.x & 31] = bits;
+    w.meet.arrive_and_wait();
+    std::memcpy(all, w.values, sizeof all);
+    w.meet.arrive_and_wait();
+}
+
+namespace {
+std::atomic<int> block_counts[2];
+thread_local int count_calls = 0;  // per thread, and so per block: each block's threads are new
+std::mutex atomics;
+}  // namespace
+
+int __syncthreads_count(int predicate) {
+    std::atomic<int>& count = block_counts[count_calls++ & 1];
+    if (predicate) count++;
+    block_barrier->arrive_and_wait();
+    int total = count;
+    block_barrier->arrive_and_wait();
+    // every thread has read it; the next call uses the other counter, so this reset comes first
+    if (threadIdx.x == 0) count = 0;
+    return total;
+}
+
+unsigned long long atomicCAS(unsigned long long* address, unsigned long long compare, unsigned long long value) {
+    std::lock_guard<std::mutex> hold(atomics);
+    unsigned long long old = *address;
+    if (old == compare) *address = value;
+    return old;
+}
+
+float atomicAdd(float* address, float value) {
+    std::lock_guard<std::mutex> hold(atomics);
+    float old = *address;
+    *address = old + value;
+    return old;
+}
+
+int atomicMax(int* address, int value) {
+    std::lock_guard<std::mutex> hold(atomics);
+    int old = *address;
+    if (value > old) *address = value;
+    return old;
+}
 
 uint64_t exchange_with_lane(uint64_t bits, int lane_mask) {
     Warp& w = warp();

@@ -39,6 +39,39 @@ T __shfl_xor_sync(unsigned, T v, int lane_mask) {
     return v;
 }
 
+// Every lane's value, for the warp votes.
+void warp_gather(uint64_t bits, uint64_t (&all)[32]);
+inline int __any_sync(unsigned, int predicate) {
+    uint64_t all[32];
+    warp_gather(predicate != 0, all);
+    for (uint64_t v : all) {
+        if (v) return 1;
+    }
+    return 0;
+}
+int __syncthreads_count(int predicate);
+
+// Atomics, serialised by one lock.
+unsigned long long atomicCAS(unsigned long long* address, unsigned long long compare, unsigned long long value);
+float atomicAdd(float* address, float value);
+int atomicMax(int* address, int value);
+
+inline unsigned __float_as_uint(float v) {
+    unsigned bits;
+    memcpy(&bits, &v, 4);
+    return bits;
+}
+inline float __uint_as_float(unsigned bits) {
+    float v;
+    memcpy(&v, &bits, 4);
+    return v;
+}
+inline long long __double_as_longlong(double v) {
+    long long bits;
+    memcpy(&bits, &v, 8);
+    return bits;
+}
+
 // Arithmetic rounded to nearest, as the _rn intrinsics (the harnesses build with -ffp-contract=off, so
 // nothing fuses into an FMA either).
 inline float __fadd_rn(float a, float b) { return a + b; }

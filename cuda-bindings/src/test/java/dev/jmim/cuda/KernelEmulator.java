@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A harness of {@code src/test/cuda} built with g++ against the emulator there, which runs jmim's CUDA
- * kernel sources on CPU threads; float32 files (little-endian) carry the inputs and results. Tests that
+ * kernel sources on CPU threads; float32 and int64 files (little-endian) carry the inputs and results. Tests that
  * use it skip, with the reason, where g++ or the CUDA headers are missing.
  */
 final class KernelEmulator {
@@ -77,6 +77,20 @@ final class KernelEmulator {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         Files.write(file, bytes.array());
+    }
+
+    static void writeLongs(Path file, long[] values) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asLongBuffer().put(values);
+        Files.write(file, bytes.array());
+    }
+
+    static long[] readLongs(Path file, long count) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        long[] values = new long[bytes.remaining() / Long.BYTES];
+        bytes.asLongBuffer().get(values);
+        assertEquals(count, values.length, file + ": long count");
+        return values;
     }
 
     static float[] read(Path file, long count) throws IOException {
