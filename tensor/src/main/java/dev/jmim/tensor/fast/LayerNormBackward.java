@@ -9,6 +9,7 @@ import dev.jmim.tensor.HostStorage;
 import dev.jmim.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -27,6 +28,10 @@ final class LayerNormBackward {
     static final int BLOCK = 32;
     static final int MAX_BLOCKS = 512;
     private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[1]);
+    /** The blocks' partial sums (weight, bias), kept by each calling thread up to CACHED_PARTIALS floats each. */
+    private static final ThreadLocal<float[][]> PARTIALS = new ThreadLocal<>();
+
+    private static final int CACHED_PARTIALS = 1 << 20;
 
     private LayerNormBackward() {}
 
@@ -41,8 +46,9 @@ final class LayerNormBackward {
         long rows = n == 0 ? 0 : x.numel() / n;
         long block = Math.max(BLOCK, Math.ceilDiv(rows, MAX_BLOCKS));
         int blocks = (int) Math.ceilDiv(rows, block);
-        float[] weightParts = new float[blocks * n];
-        float[] biasParts = new float[blocks * n];
+        float[][] partials = partials(blocks * n);
+        float[] weightParts = partials[0];
+        float[] biasParts = partials[1];
         int full = n - n % L;
         int pairs = n - n % (2 * L);
         int parts = parallel.partsFor(rows * n, blocks);
@@ -51,6 +57,8 @@ final class LayerNormBackward {
             MemorySegment hs = scratch(n);
             for (int b = blocks * part / parts; b < blocks * (part + 1) / parts; b++) {
                 int at = b * n;
+                Arrays.fill(weightParts, at, at + n, 0f);
+                Arrays.fill(biasParts, at, at + n, 0f);
                 for (long row = b * block; row < Math.min(rows, (b + 1) * block); row++) {
                     long xa = x.offset() + row * n;
                     long ga = g.offset() + row * n;
@@ -82,18 +90,33 @@ final class LayerNormBackward {
         });
         MemorySegment dws = HostStorage.segmentOf(dWeight);
         MemorySegment dbs = HostStorage.segmentOf(dBias);
-        double[] weightSums = new double[n];
-        double[] biasSums = new double[n];
-        for (int b = 0; b < blocks; b++) {
-            for (int j = 0; j < n; j++) {
-                weightSums[j] += weightParts[b * n + j];
-                biasSums[j] += biasParts[b * n + j];
-            }
-        }
         for (int j = 0; j < n; j++) {
-            dws.setAtIndex(F32, dWeight.offset() + j, (float) weightSums[j]);
-            dbs.setAtIndex(F32, dBias.offset() + j, (float) biasSums[j]);
+            double weightSum = 0;
+            double biasSum = 0;
+            for (int b = 0; b < blocks; b++) {
+                weightSum += weightParts[b * n + j];
+                biasSum += biasParts[b * n + j];
+            }
+            dws.setAtIndex(F32, dWeight.offset() + j, (float) weightSum);
+            dbs.setAtIndex(F32, dBias.offset() + j, (float) biasSum);
         }
+    }
+
+    /**
+     * Two arrays of at least {@code size} floats, not zeroed (each block zeroes its own row): this
+     * thread's cached ones where they fit (allocated afresh on every call, they were ~4 MB of heap a
+     * training step), new ones past CACHED_PARTIALS.
+     */
+    private static float[][] partials(int size) {
+        float[][] cached = PARTIALS.get();
+        if (cached != null && cached[0].length >= size) {
+            return cached;
+        }
+        float[][] fresh = {new float[size], new float[size]};
+        if (size <= CACHED_PARTIALS) {
+            PARTIALS.set(fresh);
+        }
+        return fresh;
     }
 
     /** A per-thread off-heap row of at least n floats for x̂ (off-heap: see Lanes.filled). */
