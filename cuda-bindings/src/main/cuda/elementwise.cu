@@ -1,5 +1,6 @@
 // Elementwise kernels over strided views of one shape (the front end has broadcast them): unary and
-// binary F32 arithmetic (GELU's backward among it), comparisons into BOOL, where, casts between every dtype, and fill.
+// binary F32 arithmetic (GELU's backward among it), the same for every other dtype, comparisons into
+// BOOL, where, casts between every dtype, and fill.
 #include "jmim.cuh"
 
 __device__ __forceinline__ float unary_value(int op, float v) {
@@ -112,6 +113,95 @@ extern "C" __global__ void binary_f32(
         int op, long long n, const float* a, View av, const float* b, View bv, float* out, View ov) {
     for_each_index(n, [&](auto i) {
         out[offset_of(ov, i)] = binary_value(op, a[offset_of(av, i)], b[offset_of(bv, i)]);
+    });
+}
+
+// Arithmetic for the dtypes without a kernel of their own (F64, BF16, F16 and the integers), as the naive
+// CPU backend computes it: floats in double, stored as it rounds them (double → float → half); integers
+// in 64-bit two's complement wrapping as Java's long does, stored as Java narrows them.
+__device__ __forceinline__ double unary_double(int op, double v) {
+    const double inv_sqrt2 = 0.70710678118654752, inv_sqrt_2pi = 0.39894228040143268;
+    switch (op) {
+        case NEG: return -v;
+        case EXP: return exp(v);
+        case LOG: return log(v);
+        case SQRT: return sqrt(v);
+        case RSQRT: return 1.0 / sqrt(v);
+        case RECIPROCAL: return 1.0 / v;
+        case TANH: return tanh(v);
+        case SIGMOID: return 1.0 / (1.0 + exp(-v));
+        case ERF: return erf(v);
+        case ABS: return fabs(v);
+        case SIN: return sin(v);
+        case COS: return cos(v);
+        case GELU: return 0.5 * v * erfc(-v * inv_sqrt2);
+        default: return 0.5 * erfc(-v * inv_sqrt2) + v * exp(-0.5 * v * v) * inv_sqrt_2pi;
+    }
+}
+
+__device__ __forceinline__ double binary_double(int op, double x, double y) {
+    switch (op) {
+        case ADD: return x + y;
+        case SUB: return x - y;
+        case MUL: return x * y;
+        case DIV: return x / y;
+        case POW: return y != y || (isinf(y) && fabs(x) == 1.0) ? NAN : pow(x, y);  // Java's Math.pow
+        case MAXIMUM: return java_max(x, y);
+        case MINIMUM: return java_min(x, y);
+        default: return y * unary_double(GELU_DERIVATIVE, x);
+    }
+}
+
+// NEG and ABS keep integer dtypes (the others reach a backend only as floats); DIV and GELU_BACKWARD
+// likewise, so MINIMUM is the last case.
+__device__ __forceinline__ long long unary_long(int op, long long v) {
+    unsigned long long negated = 0ULL - (unsigned long long)v;  // wraps: -Long.MIN_VALUE is itself
+    return op == NEG || v < 0 ? (long long)negated : v;
+}
+
+__device__ __forceinline__ long long binary_long(int op, long long x, long long y) {
+    unsigned long long ux = (unsigned long long)x, uy = (unsigned long long)y;
+    switch (op) {
+        case ADD: return (long long)(ux + uy);
+        case SUB: return (long long)(ux - uy);
+        case MUL: return (long long)(ux * uy);
+        case POW: return java_long(pow((double)x, (double)y));
+        case MAXIMUM: return x > y ? x : y;
+        default: return x < y ? x : y;
+    }
+}
+
+// A long into an element of any dtype, as the naive backend's putLong.
+__device__ __forceinline__ void store_from_long(void* base, int type, long long at, long long v) {
+    if (is_integer(type)) {
+        store_long(base, type, at, v);
+    } else {
+        store_double(base, type, at, (double)v);
+    }
+}
+
+extern "C" __global__ void unary_any(int op, int type, long long n, const void* x, View xv, int out_type, void* out,
+                                     View ov) {
+    for_each_index(n, [&](auto i) {
+        long long xi = offset_of(xv, i), oi = offset_of(ov, i);
+        if (is_integer(type)) {
+            store_from_long(out, out_type, oi, unary_long(op, load_long(x, type, xi)));
+        } else {
+            store_double(out, out_type, oi, unary_double(op, load_double(x, type, xi)));
+        }
+    });
+}
+
+// Integer or float by a's dtype, as the naive backend decides.
+extern "C" __global__ void binary_any(int op, long long n, int a_type, const void* a, View av, int b_type,
+                                      const void* b, View bv, int out_type, void* out, View ov) {
+    for_each_index(n, [&](auto i) {
+        long long ai = offset_of(av, i), bi = offset_of(bv, i), oi = offset_of(ov, i);
+        if (is_integer(a_type)) {
+            store_from_long(out, out_type, oi, binary_long(op, load_long(a, a_type, ai), load_long(b, b_type, bi)));
+        } else {
+            store_double(out, out_type, oi, binary_double(op, load_double(a, a_type, ai), load_double(b, b_type, bi)));
+        }
     });
 }
 

@@ -102,6 +102,29 @@ extern "C" __global__ void reduce_columns_finish(int op, long long outputs, int 
     store_double(out, out_type, o, acc);
 }
 
+// Integer reductions, exact: one thread per output walks its elements in order, summing in 64-bit two's
+// complement (wrapping as Java's long does); max and min start from the first element. Rare (counts,
+// masks), so simplicity over speed.
+extern "C" __global__ void reduce_integer(int op, int type, long long outputs, long long inner, const void* x,
+                                          View kept, View reduced, int out_type, void* out) {
+    long long o = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (o >= outputs) return;
+    long long base = offset_of(kept, o);
+    unsigned long long sum = 0;
+    long long best = load_long(x, type, base + offset_of(reduced, 0LL));
+    for (long long j = 0; j < inner; j++) {
+        long long v = load_long(x, type, base + offset_of(reduced, j));
+        sum += (unsigned long long)v;
+        best = op == MAX ? (v > best ? v : best) : (v < best ? v : best);
+    }
+    long long result = op == SUM ? (long long)sum : best;
+    if (is_integer(out_type)) {
+        store_long(out, out_type, o, result);
+    } else {
+        store_double(out, out_type, o, (double)result);
+    }
+}
+
 // Index of the first maximum of each row (NaN counts as the maximum), written as I64; one warp a row.
 extern "C" __global__ void argmax_rows(int type, long long outputs, long long inner, const void* x, View kept,
                                        View reduced, long long* out) {

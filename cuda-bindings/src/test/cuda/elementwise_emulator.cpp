@@ -4,6 +4,9 @@
 //   elementwise_emulator binary DIR OP ROWS COLS TRANSPOSED   a.bin, b.bin → out.bin
 //     the dense float4 kernel, or where TRANSPOSED is 1 the strided one reading the inputs, [ROWS, COLS]
 //     row-major, as their [COLS, ROWS] transposes (out is then that transpose, dense)
+//   elementwise_emulator unary_any DIR OP TYPE OUT_TYPE ROWS COLS TRANSPOSED    x.bin → out.bin
+//   elementwise_emulator binary_any DIR OP TYPE OUT_TYPE ROWS COLS TRANSPOSED   a.bin, b.bin → out.bin
+//     the same for the other dtypes (codes of jmim.cuh's DType), raw elements of TYPE in, OUT_TYPE out
 //   elementwise_emulator random DIR DIST N SEED STREAM OFFSET A B C D   → out.bin
 //   elementwise_emulator adamw DIR N DECAY BETA1 1-BETA1 BETA2 1-BETA2 SQRT_CORRECTION2 EPS STEP_SIZE
 //     param.bin, grad.bin, m.bin, v.bin → param.bin, m.bin, v.bin
@@ -56,6 +59,24 @@ int main(int argc, char** argv) {
             if (mode == "binary" && !transposed) binary_f32_dense(op, n, a.data(), b.data(), out.data());
         });
         write_floats(dir + "/out.bin", out);
+    } else if ((mode == "unary_any" || mode == "binary_any") && argc == 9) {
+        int op = std::atoi(argv[3]), type = std::atoi(argv[4]), out_type = std::atoi(argv[5]);
+        int rows = std::atoi(argv[6]), cols = std::atoi(argv[7]);
+        bool transposed = std::atoi(argv[8]) != 0;
+        long long n = (long long)rows * cols;
+        bool unary = mode == "unary_any";
+        std::vector<uint8_t> a = read_bytes(dir + (unary ? "/x.bin" : "/a.bin"), n * element_bytes(type));
+        std::vector<uint8_t> b = unary ? std::vector<uint8_t>() : read_bytes(dir + "/b.bin", n * element_bytes(type));
+        std::vector<uint8_t> out(n * element_bytes(out_type));
+        View in = transposed ? transposed_view(rows, cols) : dense_view(n), o = dense_view(n);
+        grid(n, [&] {
+            if (unary) {
+                unary_any(op, type, n, a.data(), in, out_type, out.data(), o);
+            } else {
+                binary_any(op, n, type, a.data(), in, type, b.data(), in, out_type, out.data(), o);
+            }
+        });
+        write_bytes(dir + "/out.bin", out);
     } else if (mode == "random" && argc == 12) {
         int distribution = std::atoi(argv[3]);
         long long n = std::atoll(argv[4]);

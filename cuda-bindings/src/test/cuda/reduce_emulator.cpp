@@ -3,6 +3,8 @@
 //   reduce_emulator reduce DIR OP STRATEGY ROWS N     x.bin → out.bin: OP (ReduceOp's ordinal) over each row
 //     (STRATEGY warp or block: the rows strategies) or over each column (columns: the two-pass one, in
 //     chunks of CudaBackend's size given as a 7th argument)
+//   reduce_emulator reduce_integer DIR OP TYPE OUT_TYPE ROWS N   x.bin (raw elements of TYPE) → out.bin
+//     (OUT_TYPE): OP over each row, exactly
 //   reduce_emulator softmax DIR LOG ROWS N            x.bin → out.bin
 //   reduce_emulator layer_norm DIR ROWS N EPS AFFINE  x.bin (weight.bin, bias.bin) → out.bin
 //   reduce_emulator layer_norm_backward DIR ROWS N EPS WEIGHTED CHUNK
@@ -85,6 +87,17 @@ int main(int argc, char** argv) {
     if (mode == "reduce" && (argc == 7 || argc == 8)) {
         return reduce(dir, std::atoi(argv[3]), argv[4], std::atoll(argv[5]), std::atoll(argv[6]),
                       argc == 8 ? std::atoll(argv[7]) : 1);
+    }
+    if (mode == "reduce_integer" && argc == 8) {
+        int op = std::atoi(argv[3]), type = std::atoi(argv[4]), out_type = std::atoi(argv[5]);
+        long long rows = std::atoll(argv[6]), n = std::atoll(argv[7]);
+        std::vector<uint8_t> x = read_bytes(dir + "/x.bin", rows * n * element_bytes(type));
+        std::vector<uint8_t> out(rows * element_bytes(out_type));
+        View kept = vector_view(rows, n), reduced = vector_view(n, 1);
+        launch((unsigned)((rows + 255) / 256), 1, 256,
+               [&] { reduce_integer(op, type, rows, n, x.data(), kept, reduced, out_type, out.data()); });
+        write_bytes(dir + "/out.bin", out);
+        return 0;
     }
     if (mode == "softmax" && argc == 6) {
         int log = std::atoi(argv[3]);

@@ -32,8 +32,9 @@ import java.util.Optional;
  * fp32 accumulation and output — the autocast for matmuls and attention, weights staying fp32), F32 fft2
  * through cuFFT; fused AdamW, F32
  * Philox fills, flash-style attention ({@link #fusedAttention()}) and GMAE's splatting ({@link #splatting()})
- * are kernels too. What has no kernel yet
- * (integer arithmetic and reductions, argsort of rows over 4,096, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
+ * are kernels too, and so is arithmetic in every other dtype (floats in double, integers in long, as the
+ * naive backend). What has no kernel yet
+ * (argsort of rows over 4,096, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
  * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
@@ -283,12 +284,25 @@ public final class CudaBackend implements Backend {
     }
 
     private void unaryOp(UnaryOp op, Tensor x, Tensor out) {
-        if (x.dtype() != DType.F32 || out.dtype() != DType.F32) {
-            fallback.run(out, h -> h.cpu().unary(op, h.in(0), h.out()), x);
-            return;
-        }
         context.enter();
         CudaView[] v = walk(out, x, out);
+        if (x.dtype() != DType.F32 || out.dtype() != DType.F32) {
+            // F64, BF16, F16 in double and the integers in long, as the naive backend
+            context.kernels()
+                    .elementwise(
+                            "unary_any",
+                            out.numel(),
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i32(x.dtype().ordinal())
+                                    .i64(out.numel())
+                                    .pointer(pointer(x))
+                                    .view(v[0])
+                                    .i32(out.dtype().ordinal())
+                                    .pointer(pointer(out))
+                                    .view(v[1]));
+            return;
+        }
         if (dense16(v[0], x) && dense16(v[1], out)) {
             context.kernels()
                     .elementwise(
@@ -341,7 +355,27 @@ public final class CudaBackend implements Backend {
                                     .view(v[2]));
         } else if (!op.isComparison() && a.dtype() == DType.F32 && b.dtype() == DType.F32 && out.dtype() == DType.F32) {
             binaryF32(op, a, b, out, v);
+        } else if (!op.isComparison()
+                && (a.dtype().isFloating() || (op != BinaryOp.DIV && op != BinaryOp.GELU_BACKWARD))) {
+            // F64, BF16, F16 in double and the integers in long, as the naive backend
+            context.kernels()
+                    .elementwise(
+                            "binary_any",
+                            out.numel(),
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i64(out.numel())
+                                    .i32(a.dtype().ordinal())
+                                    .pointer(pointer(a))
+                                    .view(v[0])
+                                    .i32(b.dtype().ordinal())
+                                    .pointer(pointer(b))
+                                    .view(v[1])
+                                    .i32(out.dtype().ordinal())
+                                    .pointer(pointer(out))
+                                    .view(v[2]));
         } else {
+            // comparisons of two dtypes, and what the front end never sends (integer DIV): the CPU's answer
             fallback.run(out, h -> h.cpu().binary(op, h.in(0), h.in(1), h.out()), a, b);
         }
     }
@@ -451,10 +485,6 @@ public final class CudaBackend implements Backend {
     }
 
     private void reduceOp(ReduceOp op, Tensor x, boolean[] reduced, Tensor out) {
-        if (!x.dtype().isFloating() || !out.dtype().isFloating()) {
-            fallback.run(out, h -> h.cpu().reduce(op, h.in(0), reduced, h.out()), x);
-            return;
-        }
         context.enter();
         Split split = Split.of(x, reduced);
         long outputs = out.numel();
@@ -465,6 +495,23 @@ public final class CudaBackend implements Backend {
             fill(
                     out,
                     op == ReduceOp.SUM ? 0 : op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+            return;
+        }
+        if (!x.dtype().isFloating()) {
+            context.kernels()
+                    .elementwise(
+                            "reduce_integer",
+                            outputs,
+                            new Launch()
+                                    .i32(op.ordinal())
+                                    .i32(x.dtype().ordinal())
+                                    .i64(outputs)
+                                    .i64(split.inner)
+                                    .pointer(pointer(x))
+                                    .view(split.kept)
+                                    .view(split.reduced)
+                                    .i32(out.dtype().ordinal())
+                                    .pointer(denseAddress(out)));
             return;
         }
         if (split.columnsFirst() && outputs >= 32) {

@@ -112,14 +112,18 @@ class CudaBackendTest {
     }
 
     @Test
-    void integerArithmeticFallsBackToTheCpuExactly() {
+    void integerAndF64ArithmeticRunOnTheDeviceExactly() {
         Random r = new Random(4);
         CudaBackend cuda = (CudaBackend) Backends.forDevice(GPU);
         long before = cuda.hostFallbacks();
         Tensor a = randomTensor(r, DType.I64, 7, 9);
         Tensor b = randomTensor(r, DType.I64, 7, 9);
         assertExact(a.add(b).mul(b), a.to(GPU).add(b.to(GPU)).mul(b.to(GPU)).to(Device.CPU), "I64 add, mul");
-        assertEquals(before + 2, cuda.hostFallbacks());
+        assertExact(a.sum(1), a.to(GPU).sum(1).to(Device.CPU), "I64 sum");
+        assertExact(a.neg().abs(), a.to(GPU).neg().abs().to(Device.CPU), "I64 neg, abs");
+        Tensor c = randomTensor(r, DType.F64, 7, 9);
+        assertExact(c.mul(c).sub(c), c.to(GPU).mul(c.to(GPU)).sub(c.to(GPU)).to(Device.CPU), "F64 mul, sub");
+        assertEquals(before, cuda.hostFallbacks(), "no host fallback");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.jmim.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.tensor.AdamwStep;
@@ -105,6 +106,95 @@ class ElementwiseEmulatedTest {
         }
     }
 
+    /**
+     * unary_any and binary_any, the kernels of every dtype but F32, against the naive backend (whose
+     * arithmetic they follow): integers exactly, their ranges' ends included (sums wrap, powers saturate,
+     * −MIN is MIN; powers see assertIntegerPowers); floats as its double arithmetic rounds them,
+     * exactly for the exact operations and within a unit of the dtype's last place for the library
+     * functions (four of double's for F64).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = DType.class,
+            names = {"F64", "BF16", "F16", "I64", "I32", "U8"})
+    void otherDtypesFollowTheNaiveBackend(DType dtype, @TempDir Path dir) throws Exception {
+        Tensor a = typedOperand(dtype, new Generator(dtype.ordinal()), false);
+        Tensor b = typedOperand(dtype, new Generator(dtype.ordinal() + 50), true);
+        KernelEmulator.writeRaw(dir.resolve("x.bin"), a);
+        KernelEmulator.writeRaw(dir.resolve("a.bin"), a);
+        KernelEmulator.writeRaw(dir.resolve("b.bin"), b);
+        for (boolean transposed : new boolean[] {false, true}) {
+            Tensor left = transposed ? a.transpose(0, 1) : a;
+            Tensor right = transposed ? b.transpose(0, 1) : b;
+            String layout = transposed ? " transposed" : " dense";
+            for (UnaryOp op : UnaryOp.values()) {
+                if (!dtype.isFloating() && !op.keepsIntegers()) {
+                    continue;
+                }
+                emulator.run(
+                        "unary_any",
+                        dir,
+                        op.ordinal(),
+                        dtype.ordinal(),
+                        dtype.ordinal(),
+                        ROWS,
+                        COLS,
+                        transposed ? 1 : 0);
+                Tensor expected = Tensor.empty(dtype, Device.CPU, left.shape());
+                Backends.cpu().unary(op, left, expected);
+                boolean exact = op == UnaryOp.NEG || op == UnaryOp.ABS;
+                double[] slack = op == UnaryOp.GELU || op == UnaryOp.GELU_DERIVATIVE ? geluSlack(left, null) : null;
+                assertSame(expected, dir.resolve("out.bin"), exact, slack, dtype + " " + op + layout);
+            }
+            for (BinaryOp op : BinaryOp.values()) {
+                boolean floatOnly = op == BinaryOp.DIV || op == BinaryOp.GELU_BACKWARD;
+                if (op.isComparison() || (floatOnly && !dtype.isFloating())) {
+                    continue;
+                }
+                emulator.run(
+                        "binary_any",
+                        dir,
+                        op.ordinal(),
+                        dtype.ordinal(),
+                        dtype.ordinal(),
+                        ROWS,
+                        COLS,
+                        transposed ? 1 : 0);
+                Tensor expected = Tensor.empty(dtype, Device.CPU, left.shape());
+                Backends.cpu().binary(op, left, right, expected);
+                if (op == BinaryOp.POW && !dtype.isFloating()) {
+                    assertIntegerPowers(left, right, expected, dir.resolve("out.bin"), dtype + " POW" + layout);
+                    continue;
+                }
+                boolean exact = op != BinaryOp.POW && op != BinaryOp.GELU_BACKWARD;
+                assertSame(
+                        expected,
+                        dir.resolve("out.bin"),
+                        exact,
+                        op == BinaryOp.GELU_BACKWARD ? geluSlack(left, right) : null,
+                        dtype + " " + op + layout);
+            }
+        }
+    }
+
+    /**
+     * Integer powers are (long) pow(x, y) in double, as Java computes them: equal, except where |x^y|
+     * lies in [2^53, 2^63), whose last bits two pow implementations, each within an ulp, may round apart.
+     */
+    private static void assertIntegerPowers(Tensor x, Tensor y, Tensor expected, Path file, String what)
+            throws Exception {
+        long[] xs = x.contiguous().toLongArray();
+        long[] ys = y.contiguous().toLongArray();
+        long[] e = expected.toLongArray();
+        long[] a =
+                KernelEmulator.readRaw(file, expected.dtype(), expected.shape()).toLongArray();
+        for (int i = 0; i < e.length; i++) {
+            double power = Math.abs(Math.pow(xs[i], ys[i]));
+            boolean inexact = power >= 0x1p53 && power < 0x1p63;
+            assertTrue(inexact || e[i] == a[i], what + ": element " + i + " is " + a[i] + ", expected " + e[i]);
+        }
+    }
+
     /** As CudaBackendTest's GPU check: an offset that is no multiple of a Philox block, two lengths. */
     @Test
     void philoxFillsGiveTheCpuNumbers(@TempDir Path dir) throws Exception {
@@ -158,6 +248,65 @@ class ElementwiseEmulatedTest {
             assertWithinUlps(param, dir.resolve("param.bin"), 0, what + " param");
             assertWithinUlps(m, dir.resolve("m.bin"), 0, what + " exp_avg");
             assertWithinUlps(v, dir.resolve("v.bin"), 0, what + " exp_avg_sq");
+        }
+    }
+
+    /**
+     * [ROWS, COLS] of a dtype: integers spread over its range with its ends (and small values, whose
+     * powers stay in range), floats with the special values.
+     */
+    private static Tensor typedOperand(DType dtype, Generator g, boolean reversed) {
+        if (dtype.isFloating()) {
+            return operand(g, reversed).to(dtype);
+        }
+        long[] ends =
+                switch (dtype) {
+                    case I64 -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE, -1, 0, 1, 2, 3};
+                    case I32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE, -1, 0, 1, 2, 3};
+                    default -> new long[] {0, 255, 1, 2, 3, 128, 127};
+                };
+        long span = dtype == DType.U8 ? 256 : dtype == DType.I32 ? 1L << 32 : Long.MAX_VALUE;
+        java.util.Random r = new java.util.Random(g.seed());
+        long[] values = new long[ROWS * COLS];
+        for (int i = 0; i < values.length; i++) {
+            long v = i % 3 == 0 ? r.nextInt(7) - 3 : r.nextLong() % span;
+            values[i] = dtype == DType.U8 ? Math.floorMod(v, 256) : v;
+        }
+        for (int i = 0; i < ends.length; i++) {
+            values[i] = ends[reversed ? ends.length - 1 - i : i];
+        }
+        return Tensor.of(values, ROWS, COLS).to(dtype);
+    }
+
+    /**
+     * The kernel's elements against the expected ones: equal (integers always, floats where {@code
+     * exact}), or within a unit of the dtype's last place, plus the GELU family's slack (for F32) scaled
+     * to the dtype.
+     */
+    private static void assertSame(Tensor expected, Path file, boolean exact, double[] slack, String what)
+            throws Exception {
+        DType dtype = expected.dtype();
+        Tensor actual = KernelEmulator.readRaw(file, dtype, expected.shape());
+        if (!dtype.isFloating()) {
+            assertArrayEquals(expected.toLongArray(), actual.toLongArray(), what);
+            return;
+        }
+        double[] e = expected.toDoubleArray();
+        double[] a = actual.toDoubleArray();
+        int mantissa =
+                switch (dtype) {
+                    case F64 -> 52;
+                    case BF16 -> 7;
+                    default -> 10;
+                };
+        for (int i = 0; i < e.length; i++) {
+            // Java's Math functions may be 1-2.5 ulps from the truth: for F64, as many units as F32's test
+            double unit = Math.scalb(Math.ulp(1.0), 52 - mantissa) * Math.abs(e[i]) * (dtype == DType.F64 ? 4 : 1);
+            double allowed = exact ? 0 : unit + (slack == null ? 0 : slack[i] * Math.scalb(1.0, 23 - mantissa));
+            boolean ok = Double.isNaN(e[i])
+                    ? Double.isNaN(a[i])
+                    : Double.compare(e[i], a[i]) == 0 || (Double.isFinite(e[i]) && Math.abs(a[i] - e[i]) <= allowed);
+            assertTrue(ok, what + ": element " + i + " is " + a[i] + ", expected " + e[i]);
         }
     }
 

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jmim.tensor.DType;
+import dev.jmim.tensor.HostStorage;
+import dev.jmim.tensor.Tensor;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -77,6 +83,29 @@ final class KernelEmulator {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         Files.write(file, bytes.array());
+    }
+
+    /** The elements of a contiguous host tensor, as stored. */
+    static void writeRaw(Path file, Tensor t) throws IOException {
+        long bytes = t.numel() * t.dtype().byteSize();
+        Files.write(
+                file,
+                HostStorage.segmentOf(t)
+                        .asSlice(t.offset() * t.dtype().byteSize(), bytes)
+                        .toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    /** A file of raw elements as a host tensor of this dtype and shape. */
+    static Tensor readRaw(Path file, DType dtype, int... shape) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        long count = bytes.length / dtype.byteSize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment source = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, source, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            Tensor t = Tensor.fromHost(source, count, dtype, shape);
+            assertEquals(t.numel() * dtype.byteSize(), bytes.length, file + ": byte count");
+            return t;
+        }
     }
 
     static void writeLongs(Path file, long[] values) throws IOException {

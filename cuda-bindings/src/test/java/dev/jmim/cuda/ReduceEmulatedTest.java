@@ -1,5 +1,7 @@
 package dev.jmim.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import dev.jmim.tensor.Backends;
 import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Device;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * reduce.cu's kernels without a GPU, run by the emulator ({@link KernelEmulator}) against the CPU
  * backend: sum, max and min by each strategy (a warp a row, a block a row, columns in chunks of
- * CudaBackend's size), softmax and log-softmax, layer_norm and its backward (every register-held row
+ * CudaBackend's size) and of integers (exactly), softmax and log-softmax, layer_norm and its backward (every register-held row
  * variant and the long-row one; one chunk of rows and several; with and without affine parameters).
  * Both sides accumulate in double: reductions within 2⁻²³ of their magnitude, the rest within 1e-5 of
  * each result's largest magnitude.
@@ -52,6 +54,31 @@ class ReduceEmulatedTest {
             KernelEmulator.assertClose(
                     new float[] {want[i]}, new float[] {got[i]}, 0x1p-23, op + " " + strategy + " output " + i);
         }
+    }
+
+    /** reduce_integer: exact, sums wrapping past the range's ends as Java's long does. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"SUM, I64", "MAX, I64", "MIN, I64", "SUM, I32", "MAX, I32", "SUM, U8", "MIN, U8", "SUM, BOOL"})
+    void integerReductionsGiveTheCpuResult(ReduceOp op, DType dtype, @TempDir Path dir) throws Exception {
+        int rows = 9;
+        int n = 300;
+        java.util.Random r = new java.util.Random(op.ordinal() * 10L + dtype.ordinal());
+        long[] values = new long[rows * n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextLong();
+        }
+        values[0] = Long.MAX_VALUE; // the first row's sum wraps
+        values[1] = Long.MAX_VALUE;
+        Tensor x = Tensor.of(values, rows, n).to(dtype);
+        DType outType = op == ReduceOp.SUM ? DType.I64 : dtype;
+        KernelEmulator.writeRaw(dir.resolve("x.bin"), x);
+        emulator.run("reduce_integer", dir, op.ordinal(), dtype.ordinal(), outType.ordinal(), rows, n);
+        Tensor expected = Tensor.empty(outType, Device.CPU, rows, 1);
+        Backends.cpu().reduce(op, x, new boolean[] {false, true}, expected);
+        assertArrayEquals(
+                expected.toLongArray(),
+                KernelEmulator.readRaw(dir.resolve("out.bin"), outType, rows, 1).toLongArray(),
+                op + " " + dtype);
     }
 
     @ParameterizedTest(name = "log={0} [{1}, {2}]")
