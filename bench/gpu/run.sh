@@ -12,7 +12,8 @@ classpath="$dist/test-classes:$(ls "$dist"/lib/*.jar | tr '\n' ':')"
 
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv | tee "$out/gpu-device.txt"
 (cd "$root/cuda-bindings" && "${java[@]}" -jar "$dist"/test-lib/junit-platform-console-standalone-*.jar \
-  execute --class-path "$classpath" --select-package dev.jmim.cuda --select-package dev.jmim.gpu --details=tree --disable-banner --disable-ansi-colors) \
+  execute --class-path "$classpath" --select-package dev.jmim.cuda --select-package dev.jmim.gpu \
+  --exclude-classname '.*EmulatedTest' --details=tree --disable-banner --disable-ansi-colors) \
   2>&1 | tee "$out/gpu-tests.txt"
 "${java[@]}" -cp "$classpath" dev.jmim.bench.GpuBench 2>&1 | tee "$out/gpu-bench-jmim.txt"
 # the bf16 autocast: matmuls and the tensor-core attention kernel
