@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class Kernels {
     /** Module of each kernel function. */
-    private static final Map<String, String> MODULE_OF = Map.ofEntries(
+    static final Map<String, String> MODULE_OF = Map.ofEntries(
             Map.entry("unary_f32", "elementwise"),
             Map.entry("unary_f32_dense", "elementwise"),
             Map.entry("binary_f32", "elementwise"),

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,6 +51,26 @@ class PtxTest {
             } finally {
                 Files.delete(file);
             }
+        }
+    }
+
+    /** Each kernel the backend looks up is an entry of its module, and each entry is looked up. */
+    @Test
+    void theKernelTableMatchesTheModulesEntries() {
+        assumeTrue(cudaTool("ptxas").isPresent(), "skipped: no CUDA toolkit, so the build made no PTX");
+        Pattern entry = Pattern.compile("\\.entry (\\w+)\\(");
+        for (String module : Kernels.MODULES) {
+            List<String> entries = entry.matcher(Kernels.ptx(module, "sm_80"))
+                    .results()
+                    .map(m -> m.group(1))
+                    .sorted()
+                    .toList();
+            List<String> looked = Kernels.MODULE_OF.entrySet().stream()
+                    .filter(e -> e.getValue().equals(module))
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .toList();
+            assertEquals(looked, entries, module + ": the kernels Kernels.MODULE_OF gives it, and its entries");
         }
     }
 
