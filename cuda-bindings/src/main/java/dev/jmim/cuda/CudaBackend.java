@@ -498,20 +498,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         if (!x.dtype().isFloating()) {
-            context.kernels()
-                    .elementwise(
-                            "reduce_integer",
-                            outputs,
-                            new Launch()
-                                    .i32(op.ordinal())
-                                    .i32(x.dtype().ordinal())
-                                    .i64(outputs)
-                                    .i64(split.inner)
-                                    .pointer(pointer(x))
-                                    .view(split.kept)
-                                    .view(split.reduced)
-                                    .i32(out.dtype().ordinal())
-                                    .pointer(denseAddress(out)));
+            context.kernels().elementwise("reduce_integer", outputs, rowsArguments(op, x, split, out));
             return;
         }
         if (split.columnsFirst() && outputs >= 32) {
@@ -531,21 +518,22 @@ public final class CudaBackend implements Backend {
                                     .i32(out.dtype().ordinal())
                                     .pointer(denseAddress(out)));
         } else {
-            context.kernels()
-                    .warpRows(
-                            "reduce_warp_rows",
-                            outputs,
-                            new Launch()
-                                    .i32(op.ordinal())
-                                    .i32(x.dtype().ordinal())
-                                    .i64(outputs)
-                                    .i64(split.inner)
-                                    .pointer(pointer(x))
-                                    .view(split.kept)
-                                    .view(split.reduced)
-                                    .i32(out.dtype().ordinal())
-                                    .pointer(denseAddress(out)));
+            context.kernels().warpRows("reduce_warp_rows", outputs, rowsArguments(op, x, split, out));
         }
+    }
+
+    /** The arguments of reduce_warp_rows and reduce_integer: an output a warp or a thread. */
+    private static Launch rowsArguments(ReduceOp op, Tensor x, Split split, Tensor out) {
+        return new Launch()
+                .i32(op.ordinal())
+                .i32(x.dtype().ordinal())
+                .i64(out.numel())
+                .i64(split.inner)
+                .pointer(pointer(x))
+                .view(split.kept)
+                .view(split.reduced)
+                .i32(out.dtype().ordinal())
+                .pointer(denseAddress(out));
     }
 
     /**
