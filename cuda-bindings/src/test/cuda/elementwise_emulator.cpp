@@ -7,6 +7,10 @@
 //   elementwise_emulator unary_any DIR OP TYPE OUT_TYPE ROWS COLS TRANSPOSED    x.bin → out.bin
 //   elementwise_emulator binary_any DIR OP TYPE OUT_TYPE ROWS COLS TRANSPOSED   a.bin, b.bin → out.bin
 //     the same for the other dtypes (codes of jmim.cuh's DType), raw elements of TYPE in, OUT_TYPE out
+//   elementwise_emulator cast DIR FROM TO N               x.bin (raw FROM) → out.bin (raw TO)
+//   elementwise_emulator compare DIR OP TYPE N            a.bin, b.bin (raw TYPE) → out.bin (BOOL)
+//   elementwise_emulator fill DIR TYPE N VALUE AS_LONG    → out.bin (raw TYPE)
+//   elementwise_emulator transpose DIR ROWS COLS          x.bin (float32 [COLS, ROWS]) → out.bin ([ROWS, COLS])
 //   elementwise_emulator random DIR DIST N SEED STREAM OFFSET A B C D   → out.bin
 //   elementwise_emulator adamw DIR N DECAY BETA1 1-BETA1 BETA2 1-BETA2 SQRT_CORRECTION2 EPS STEP_SIZE
 //     param.bin, grad.bin, m.bin, v.bin → param.bin, m.bin, v.bin
@@ -77,6 +81,34 @@ int main(int argc, char** argv) {
             }
         });
         write_bytes(dir + "/out.bin", out);
+    } else if (mode == "cast" && argc == 6) {
+        int from = std::atoi(argv[3]), to = std::atoi(argv[4]);
+        long long n = std::atoll(argv[5]);
+        std::vector<uint8_t> x = read_bytes(dir + "/x.bin", n * element_bytes(from)), out(n * element_bytes(to));
+        grid(n, [&] { cast(n, from, x.data(), dense_view(n), to, out.data(), dense_view(n)); });
+        write_bytes(dir + "/out.bin", out);
+    } else if (mode == "compare" && argc == 6) {
+        int op = std::atoi(argv[3]), type = std::atoi(argv[4]);
+        long long n = std::atoll(argv[5]);
+        std::vector<uint8_t> a = read_bytes(dir + "/a.bin", n * element_bytes(type)),
+                             b = read_bytes(dir + "/b.bin", n * element_bytes(type)), out(n);
+        grid(n, [&] { compare(op, type, n, a.data(), dense_view(n), b.data(), dense_view(n), out.data(), dense_view(n)); });
+        write_bytes(dir + "/out.bin", out);
+    } else if (mode == "fill" && argc == 7) {
+        int type = std::atoi(argv[3]);
+        long long n = std::atoll(argv[4]), as_long = std::atoll(argv[6]);
+        double value = std::strtod(argv[5], nullptr);
+        std::vector<uint8_t> out(n * element_bytes(type));
+        grid(n, [&] { fill(n, type, value, as_long, out.data(), dense_view(n)); });
+        write_bytes(dir + "/out.bin", out);
+    } else if (mode == "transpose" && argc == 5) {
+        int rows = std::atoi(argv[3]), cols = std::atoi(argv[4]);
+        std::vector<float> x = read_floats(dir + "/x.bin", (long long)rows * cols), out((long long)rows * cols);
+        // Kernels.tiles: 32 × 32 tiles, a block of 32 × 8 threads each
+        launch((cols + 31) / 32, (rows + 31) / 32, 32, 8, [&] {
+            transpose_4byte(rows, cols, reinterpret_cast<const uint32_t*>(x.data()), reinterpret_cast<uint32_t*>(out.data()));
+        });
+        write_floats(dir + "/out.bin", out);
     } else if (mode == "random" && argc == 12) {
         int distribution = std::atoi(argv[3]);
         long long n = std::atoll(argv[4]);

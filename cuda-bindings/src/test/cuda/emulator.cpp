@@ -25,7 +25,10 @@ struct Warp {
 std::unique_ptr<std::barrier<>> block_barrier;
 std::vector<std::unique_ptr<Warp>> warps;
 
-Warp& warp() { return *warps[threadIdx.x / 32]; }
+// This thread's place in its block, x-major.
+unsigned linear_id() { return threadIdx.y * blockDim.x + threadIdx.x; }
+
+Warp& warp() { return *warps[linear_id() / 32]; }
 
 float from_bf16(uint32_t bits) {
     uint32_t wide = (bits & 0xffffu) << 16;
@@ -52,7 +55,7 @@ void __syncthreads() { block_barrier->arrive_and_wait(); }
 
 void warp_gather(uint64_t bits, uint64_t (&all)[32]) {
     Warp& w = warp();
-    w.values[threadIdx.x & 31] = bits;
+    w.values[linear_id() & 31] = bits;
     w.meet.arrive_and_wait();
     std::memcpy(all, w.values, sizeof all);
     w.meet.arrive_and_wait();
@@ -71,7 +74,7 @@ int __syncthreads_count(int predicate) {
     int total = count;
     block_barrier->arrive_and_wait();
     // every thread has read it; the next call uses the other counter, so this reset comes first
-    if (threadIdx.x == 0) count = 0;
+    if (linear_id() == 0) count = 0;
     return total;
 }
 
@@ -98,7 +101,7 @@ int atomicMax(int* address, int value) {
 
 uint64_t exchange_with_lane(uint64_t bits, int lane_mask) {
     Warp& w = warp();
-    int lane = threadIdx.x & 31;
+    int lane = linear_id() & 31;
     w.values[lane] = bits;
     w.meet.arrive_and_wait();
     uint64_t other = w.values[lane ^ lane_mask];
@@ -108,7 +111,7 @@ uint64_t exchange_with_lane(uint64_t bits, int lane_mask) {
 
 void mma_bf16(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
     Warp& w = warp();
-    int lane = threadIdx.x & 31;
+    int lane = linear_id() & 31;
     std::memcpy(w.a[lane], a, sizeof a);
     w.b[lane][0] = b0;
     w.b[lane][1] = b1;
@@ -151,8 +154,10 @@ double erfinv(double y) {
     return x;
 }
 
-void launch(unsigned blocksX, unsigned blocksY, unsigned threads, const std::function<void()>& kernel) {
-    blockDim = {threads, 1, 1};
+void launch(unsigned blocksX, unsigned blocksY, unsigned threadsX, unsigned threadsY,
+            const std::function<void()>& kernel) {
+    unsigned threads = threadsX * threadsY;
+    blockDim = {threadsX, threadsY, 1};
     gridDim = {blocksX, blocksY, 1};
     for (unsigned by = 0; by < blocksY; by++) {
         for (unsigned bx = 0; bx < blocksX; bx++) {
@@ -162,7 +167,7 @@ void launch(unsigned blocksX, unsigned blocksY, unsigned threads, const std::fun
             std::vector<std::thread> lanes;
             for (unsigned i = 0; i < threads; i++) {
                 lanes.emplace_back([&, i] {
-                    threadIdx = {i, 0, 0};
+                    threadIdx = {i % threadsX, i / threadsX, 0};
                     blockIdx = {bx, by, 0};
                     kernel();
                     // an exited thread no longer counts at barriers, as on the GPU

@@ -96,5 +96,10 @@ uint16_t to_bf16(float v);
 uint32_t pack_bf16(float lo, float hi);
 float bf16_value(float v);
 
-// Runs `kernel` over a grid of blocksX × blocksY blocks of `threads` threads (a multiple of 32).
-void launch(unsigned blocksX, unsigned blocksY, unsigned threads, const std::function<void()>& kernel);
+// Runs `kernel` over a grid of blocksX × blocksY blocks of threadsX × threadsY threads (a multiple of 32;
+// warps are runs of 32 in x-major order, as on the GPU).
+void launch(unsigned blocksX, unsigned blocksY, unsigned threadsX, unsigned threadsY,
+            const std::function<void()>& kernel);
+inline void launch(unsigned blocksX, unsigned blocksY, unsigned threads, const std::function<void()>& kernel) {
+    launch(blocksX, blocksY, threads, 1, kernel);
+}

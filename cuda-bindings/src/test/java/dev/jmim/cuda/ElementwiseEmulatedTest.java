@@ -195,6 +195,84 @@ class ElementwiseEmulatedTest {
         }
     }
 
+    /** cast between every pair of dtypes: the naive backend's values (NaN as NaN, whatever its bits). */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void castsFromEachDtypeGiveTheNaiveBackendsValues(DType from, @TempDir Path dir) throws Exception {
+        Tensor x = typedOperand(from, new Generator(200 + from.ordinal()), false);
+        KernelEmulator.writeRaw(dir.resolve("x.bin"), x);
+        for (DType to : DType.values()) {
+            emulator.run("cast", dir, from.ordinal(), to.ordinal(), x.numel());
+            assertSameValues(
+                    x.to(to), KernelEmulator.readRaw(dir.resolve("out.bin"), to, x.shape()), from + " → " + to);
+        }
+    }
+
+    /** Every comparison in a float, a half and two integer dtypes, with ties, NaN and the ranges' ends. */
+    @ParameterizedTest
+    @EnumSource(
+            value = DType.class,
+            names = {"F32", "BF16", "I64", "U8"})
+    void comparisonsGiveTheNaiveBackendsAnswers(DType dtype, @TempDir Path dir) throws Exception {
+        Tensor a = typedOperand(dtype, new Generator(300 + dtype.ordinal()), false);
+        KernelEmulator.writeRaw(dir.resolve("a.bin"), a);
+        // against other values (the special ones reversed), then against itself: every element a tie
+        for (Tensor b : new Tensor[] {typedOperand(dtype, new Generator(400 + dtype.ordinal()), true), a}) {
+            KernelEmulator.writeRaw(dir.resolve("b.bin"), b);
+            for (BinaryOp op : BinaryOp.values()) {
+                if (!op.isComparison()) {
+                    continue;
+                }
+                emulator.run("compare", dir, op.ordinal(), dtype.ordinal(), a.numel());
+                Tensor expected = Tensor.empty(DType.BOOL, Device.CPU, a.shape());
+                Backends.cpu().binary(op, a, b, expected);
+                Tensor actual = KernelEmulator.readRaw(dir.resolve("out.bin"), DType.BOOL, a.shape());
+                assertSameValues(expected, actual, dtype + " " + op + (b == a ? " with itself" : ""));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void fillsGiveTheNaiveBackendsValues(DType dtype, @TempDir Path dir) throws Exception {
+        for (double value : new double[] {2.5, -1, 0, Double.NaN, 1e10}) {
+            emulator.run("fill", dir, dtype.ordinal(), 37, value, (long) value);
+            Tensor expected = Tensor.empty(dtype, Device.CPU, 37);
+            Backends.cpu().fill(expected, value);
+            assertSameValues(
+                    expected, KernelEmulator.readRaw(dir.resolve("out.bin"), dtype, 37), dtype + " fill " + value);
+        }
+    }
+
+    /** transpose_4byte, contiguous() of a transposed matrix: 32 × 32 tiles, partial ones at both edges. */
+    @Test
+    void theTiledTransposeCopiesTheTranspose(@TempDir Path dir) throws Exception {
+        int rows = 45;
+        int cols = 70;
+        Tensor stored = Tensor.randn(new Generator(9), cols, rows);
+        KernelEmulator.write(dir.resolve("x.bin"), stored.toFloatArray());
+        emulator.run("transpose", dir, rows, cols);
+        assertSameValues(
+                stored.transpose(0, 1).contiguous(),
+                KernelEmulator.readRaw(dir.resolve("out.bin"), DType.F32, rows, cols),
+                "transpose");
+    }
+
+    /** Equal values: integers exactly, floats exactly or both NaN. */
+    private static void assertSameValues(Tensor expected, Tensor actual, String what) {
+        if (!expected.dtype().isFloating()) {
+            assertArrayEquals(expected.toLongArray(), actual.toLongArray(), what);
+            return;
+        }
+        double[] e = expected.toDoubleArray();
+        double[] a = actual.toDoubleArray();
+        for (int i = 0; i < e.length; i++) {
+            assertTrue(
+                    Double.compare(e[i], a[i]) == 0 || (Double.isNaN(e[i]) && Double.isNaN(a[i])),
+                    what + ": element " + i + " is " + a[i] + ", expected " + e[i]);
+        }
+    }
+
     /** As CudaBackendTest's GPU check: an offset that is no multiple of a Philox block, two lengths. */
     @Test
     void philoxFillsGiveTheCpuNumbers(@TempDir Path dir) throws Exception {
