@@ -1,7 +1,5 @@
 package dev.jmim.gpu;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.jmim.autograd.Autograd;
 import dev.jmim.mae.gmae.GaussianSplatting;
 import dev.jmim.mae.gmae.GaussianSplatting.Camera;
@@ -43,10 +41,10 @@ class SplattingCudaTest {
         Result host = renderAndDifferentiate(inputs, weights, height, width, camera, background, Device.CPU);
         Result gpu = renderAndDifferentiate(inputs, weights, height, width, camera, background, GPU);
 
-        compare(host.image, gpu.image, 1e-5, 5e-3, "image");
+        RenderComparison.assertClose(host.image, gpu.image, 1e-5, 5e-3, "image");
         String[] names = {"centres", "scales", "quaternions", "colours", "opacities"};
         for (int i = 0; i < names.length; i++) {
-            compare(host.grads[i], gpu.grads[i], 1e-4, 5e-2, "d " + names[i]);
+            RenderComparison.assertClose(host.grads[i], gpu.grads[i], 1e-4, 5e-2, "d " + names[i]);
         }
     }
 
@@ -68,33 +66,7 @@ class SplattingCudaTest {
         return new Result(image.detach().to(Device.CPU), grads);
     }
 
-    /**
-     * Most elements within {@code typical} of the host's, relative to the tensor's largest magnitude;
-     * none beyond {@code worst} (a cut-off crossed in float).
-     */
-    private static void compare(Tensor expected, Tensor actual, double typical, double worst, String what) {
-        double[] e = expected.toDoubleArray();
-        double[] a = actual.toDoubleArray();
-        double scale = 1e-12;
-        for (double v : e) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        int off = 0;
-        double largest = 0;
-        for (int i = 0; i < e.length; i++) {
-            double d = Math.abs(a[i] - e[i]) / scale;
-            assertTrue(
-                    d <= worst, what + ": element " + i + " is " + a[i] + ", host " + e[i] + " (scale " + scale + ")");
-            off += d > typical ? 1 : 0;
-            largest = Math.max(largest, d);
-        }
-        System.out.printf(
-                "%s: largest difference %.2e of the largest magnitude, %d of %d beyond %.0e%n",
-                what, largest, off, e.length, typical);
-        assertTrue(off <= e.length / 1000, what + ": " + off + " of " + e.length + " elements beyond " + typical);
-    }
-
-    private static Tensor random(SplittableRandom r, double lo, double hi, int... shape) {
+    static Tensor random(SplittableRandom r, double lo, double hi, int... shape) {
         int count = 1;
         for (int s : shape) {
             count *= s;

@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
  * kernel sources on CPU threads; float32 and int64 files (little-endian) carry the inputs and results. Tests that
  * use it skip, with the reason, where g++ or the CUDA headers are missing.
  */
-final class KernelEmulator {
-    private static final Path KERNELS = Path.of("src/main/cuda");
-    private static final Path HARNESSES = Path.of("src/test/cuda");
+public final class KernelEmulator {
+    private static final Path MODULE = module();
+    private static final Path KERNELS = MODULE.resolve("src/main/cuda");
+    private static final Path HARNESSES = MODULE.resolve("src/test/cuda");
 
     private final Path binary;
 
@@ -35,8 +36,21 @@ final class KernelEmulator {
         this.binary = binary;
     }
 
-    /** Builds {@code src/test/cuda/<harness>.cpp} into {@code target/emulator/}. */
-    static KernelEmulator build(String harness) throws Exception {
+    /** cuda-bindings' folder: the working directory where tests run in it, else found above it. */
+    private static Path module() {
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            if (Files.isDirectory(at.resolve("src/main/cuda"))) {
+                return at;
+            }
+            if (Files.isDirectory(at.resolve("cuda-bindings/src/main/cuda"))) {
+                return at.resolve("cuda-bindings");
+            }
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    /** Builds {@code src/test/cuda/<harness>.cpp} into cuda-bindings' {@code target/emulator/}. */
+    public static KernelEmulator build(String harness) throws Exception {
         Optional<Path> compiler = PtxTest.cudaTool("g++");
         assumeTrue(compiler.isPresent(), "skipped: no g++ on the PATH to build the kernel emulator");
         Optional<Path> nvcc = PtxTest.cudaTool("nvcc");
@@ -46,7 +60,7 @@ final class KernelEmulator {
         assumeTrue(
                 headers != null && Files.exists(headers.resolve("cuda_bf16.h")),
                 "skipped: no CUDA toolkit headers (cuda_bf16.h) beside nvcc");
-        Path binary = Path.of("target/emulator", harness).toAbsolutePath();
+        Path binary = MODULE.resolve("target/emulator").resolve(harness);
         Files.createDirectories(binary.getParent());
         run(List.of(
                 compiler.get().toString(),
@@ -70,7 +84,7 @@ final class KernelEmulator {
     }
 
     /** Runs the harness with these arguments; a failure shows its output. */
-    void run(Object... arguments) throws Exception {
+    public void run(Object... arguments) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         for (Object a : arguments) {
@@ -79,7 +93,7 @@ final class KernelEmulator {
         run(command);
     }
 
-    static void write(Path file, float[] values) throws IOException {
+    public static void write(Path file, float[] values) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         Files.write(file, bytes.array());
@@ -122,7 +136,7 @@ final class KernelEmulator {
         return values;
     }
 
-    static float[] read(Path file, long count) throws IOException {
+    public static float[] read(Path file, long count) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[bytes.remaining() / Float.BYTES];
         bytes.asFloatBuffer().get(values);
@@ -134,7 +148,7 @@ final class KernelEmulator {
      * Asserts that every element of {@code actual} lies within {@code tolerance} times the largest
      * magnitude of {@code expected} (plus 1e-6) of it.
      */
-    static void assertClose(float[] expected, float[] actual, double tolerance, String name) {
+    public static void assertClose(float[] expected, float[] actual, double tolerance, String name) {
         assertEquals(expected.length, actual.length, name + ": element count");
         double largest = 0;
         double worst = 0;
