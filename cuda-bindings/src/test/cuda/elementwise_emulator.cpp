@@ -10,6 +10,7 @@
 //   elementwise_emulator cast DIR FROM TO N               x.bin (raw FROM) → out.bin (raw TO)
 //   elementwise_emulator compare DIR OP TYPE N            a.bin, b.bin (raw TYPE) → out.bin (BOOL)
 //   elementwise_emulator fill DIR TYPE N VALUE AS_LONG    → out.bin (raw TYPE)
+//   elementwise_emulator where DIR TYPE N                 cond.bin (BOOL), a.bin, b.bin (raw TYPE) → out.bin
 //   elementwise_emulator transpose DIR ROWS COLS          x.bin (float32 [COLS, ROWS]) → out.bin ([ROWS, COLS])
 //   elementwise_emulator random DIR DIST N SEED STREAM OFFSET A B C D   → out.bin
 //   elementwise_emulator adamw DIR N DECAY BETA1 1-BETA1 BETA2 1-BETA2 SQRT_CORRECTION2 EPS STEP_SIZE
@@ -100,6 +101,15 @@ int main(int argc, char** argv) {
         double value = std::strtod(argv[5], nullptr);
         std::vector<uint8_t> out(n * element_bytes(type));
         grid(n, [&] { fill(n, type, value, as_long, out.data(), dense_view(n)); });
+        write_bytes(dir + "/out.bin", out);
+    } else if (mode == "where" && argc == 5) {
+        int type = std::atoi(argv[3]);
+        long long n = std::atoll(argv[4]);
+        size_t bytes = element_bytes(type);
+        std::vector<uint8_t> cond = read_bytes(dir + "/cond.bin", n), a = read_bytes(dir + "/a.bin", n * bytes),
+                             b = read_bytes(dir + "/b.bin", n * bytes), out(n * bytes);
+        View v = dense_view(n);
+        grid(n, [&] { where_any((int)bytes, n, cond.data(), v, a.data(), v, b.data(), v, out.data(), v); });
         write_bytes(dir + "/out.bin", out);
     } else if (mode == "transpose" && argc == 5) {
         int rows = std::atoi(argv[3]), cols = std::atoi(argv[4]);

@@ -244,6 +244,24 @@ class ElementwiseEmulatedTest {
         }
     }
 
+    /** where, for elements of every size: the chosen side's bits. */
+    @ParameterizedTest
+    @EnumSource(
+            value = DType.class,
+            names = {"F64", "F32", "BF16", "U8"})
+    void whereTakesEachElementFromTheChosenSide(DType dtype, @TempDir Path dir) throws Exception {
+        Tensor a = typedOperand(dtype, new Generator(500), false);
+        Tensor b = typedOperand(dtype, new Generator(501), true);
+        Tensor cond = Tensor.randn(new Generator(502), ROWS, COLS).gt(0);
+        KernelEmulator.writeRaw(dir.resolve("cond.bin"), cond);
+        KernelEmulator.writeRaw(dir.resolve("a.bin"), a);
+        KernelEmulator.writeRaw(dir.resolve("b.bin"), b);
+        emulator.run("where", dir, dtype.ordinal(), a.numel());
+        Tensor expected = Tensor.empty(dtype, Device.CPU, a.shape());
+        Backends.cpu().where(cond, a, b, expected);
+        assertSameValues(expected, KernelEmulator.readRaw(dir.resolve("out.bin"), dtype, a.shape()), dtype + " where");
+    }
+
     /** transpose_4byte, contiguous() of a transposed matrix: 32 × 32 tiles, partial ones at both edges. */
     @Test
     void theTiledTransposeCopiesTheTranspose(@TempDir Path dir) throws Exception {
