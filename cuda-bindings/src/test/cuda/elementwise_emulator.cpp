@@ -7,6 +7,8 @@
 //   elementwise_emulator unary_any DIR OP TYPE OUT_TYPE ROWS COLS TRANSPOSED    x.bin → out.bin
 //   elementwise_emulator binary_any DIR OP TYPE OUT_TYPE ROWS COLS TRANSPOSED   a.bin, b.bin → out.bin
 //     the same for the other dtypes (codes of jmim.cuh's DType), raw elements of TYPE in, OUT_TYPE out
+//   elementwise_emulator binary_rows DIR OP ROWS COLS B   a.bin ([ROWS, COLS]), b.bin → out.bin: the
+//     row-broadcast kernel, b a row of COLS repeated down the rows (B = row) or a column of ROWS (column)
 //   elementwise_emulator cast DIR FROM TO N               x.bin (raw FROM) → out.bin (raw TO)
 //   elementwise_emulator compare DIR OP TYPE N            a.bin, b.bin (raw TYPE) → out.bin (BOOL)
 //   elementwise_emulator fill DIR TYPE N VALUE AS_LONG    → out.bin (raw TYPE)
@@ -82,6 +84,16 @@ int main(int argc, char** argv) {
             }
         });
         write_bytes(dir + "/out.bin", out);
+    } else if (mode == "binary_rows" && argc == 7) {
+        int op = std::atoi(argv[3]), rows = std::atoi(argv[4]), cols = std::atoi(argv[5]);
+        bool row = std::string(argv[6]) == "row";
+        long long n = (long long)rows * cols;
+        std::vector<float> a = read_floats(dir + "/a.bin", n), b = read_floats(dir + "/b.bin", row ? cols : rows),
+                           out(n);
+        grid(n / 4, [&] {
+            binary_f32_rows(op, n, cols, a.data(), cols, 1, b.data(), row ? 0 : 1, row ? 1 : 0, out.data(), cols);
+        });
+        write_floats(dir + "/out.bin", out);
     } else if (mode == "cast" && argc == 6) {
         int from = std::atoi(argv[3]), to = std::atoi(argv[4]);
         long long n = std::atoll(argv[5]);

@@ -4,6 +4,7 @@
 //   index_emulator gather DIR ROWS N K                x.bin, index.bin → out.bin (float32 [ROWS, K]), bad.bin
 //   index_emulator scatter_add DIR ROWS N K           index.bin, src.bin [ROWS, K] → out.bin ([ROWS, N],
 //                                                     from zeros), bad.bin
+//   index_emulator index_select DIR ROWS N K          x.bin, index.bin (int64 [K]) → out.bin ([ROWS, K]), bad.bin
 // along dim 1; bad.bin (int64) is the position of an index out of range, or -1.
 #include "emulator.h"
 #include "index.cu"
@@ -32,6 +33,18 @@ int main(int argc, char** argv) {
         std::vector<long long> out(rows * n);
         launch((unsigned)rows, 1, 256, [&] { argsort_rows(F32, descending, n, x.data(), matrix(rows, n), out.data()); });
         write_longs(dir + "/out.bin", out);
+        return 0;
+    }
+    if (mode == "index_select" && argc == 6) {
+        long long rows = std::atoll(argv[3]), n = std::atoll(argv[4]), k = std::atoll(argv[5]);
+        std::vector<float> x = read_floats(dir + "/x.bin", rows * n), out(rows * k);
+        std::vector<long long> index = read_longs(dir + "/index.bin", k), bad = {-1};
+        grid(rows * k, [&] {
+            index_select(4, 1, (int)n, rows * k, x.data(), matrix(rows, n), index.data(), matrix(rows, k), out.data(),
+                         bad.data());
+        });
+        write_floats(dir + "/out.bin", out);
+        write_longs(dir + "/bad.bin", bad);
         return 0;
     }
     if ((mode == "gather" || mode == "scatter_add") && argc == 6) {

@@ -5,6 +5,7 @@
 //     chunks of CudaBackend's size given as a 7th argument)
 //   reduce_emulator reduce_integer DIR OP TYPE OUT_TYPE ROWS N   x.bin (raw elements of TYPE) → out.bin
 //     (OUT_TYPE): OP over each row, exactly
+//   reduce_emulator argmax DIR ROWS N                 x.bin → out.bin (int64 [ROWS])
 //   reduce_emulator softmax DIR LOG ROWS N            x.bin → out.bin
 //   reduce_emulator layer_norm DIR ROWS N EPS AFFINE  x.bin (weight.bin, bias.bin) → out.bin
 //   reduce_emulator layer_norm_backward DIR ROWS N EPS WEIGHTED CHUNK
@@ -97,6 +98,14 @@ int main(int argc, char** argv) {
         launch((unsigned)((rows + 255) / 256), 1, 256,
                [&] { reduce_integer(op, type, rows, n, x.data(), kept, reduced, out_type, out.data()); });
         write_bytes(dir + "/out.bin", out);
+        return 0;
+    }
+    if (mode == "argmax" && argc == 5) {
+        long long rows = std::atoll(argv[3]), n = std::atoll(argv[4]);
+        std::vector<float> x = read_floats(dir + "/x.bin", rows * n);
+        std::vector<long long> out(rows);
+        warp_rows(rows, [&] { argmax_rows(F32, rows, n, x.data(), vector_view(rows, n), vector_view(n, 1), out.data()); });
+        write_longs(dir + "/out.bin", out);
         return 0;
     }
     if (mode == "softmax" && argc == 6) {

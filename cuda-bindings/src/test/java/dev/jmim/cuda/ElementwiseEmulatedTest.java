@@ -195,6 +195,39 @@ class ElementwiseEmulatedTest {
         }
     }
 
+    /**
+     * The row-broadcast kernel (a bias added to every row, a per-row scale): every arithmetic op, a
+     * broadcast row and a broadcast column.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = BinaryOp.class,
+            names = {"ADD", "SUB", "MUL", "DIV", "POW", "MAXIMUM", "MINIMUM", "GELU_BACKWARD"})
+    void theRowBroadcastKernelMatchesTheCpu(BinaryOp op, @TempDir Path dir) throws Exception {
+        int rows = 37;
+        int cols = 32;
+        Generator g = new Generator(600 + op.ordinal());
+        Tensor a = Tensor.randn(g, rows, cols).mul(3);
+        if (op == BinaryOp.POW) {
+            a = a.abs();
+        }
+        KernelEmulator.write(dir.resolve("a.bin"), a.toFloatArray());
+        for (String kind : new String[] {"row", "column"}) {
+            Tensor b = kind.equals("row") ? Tensor.randn(g, 1, cols) : Tensor.randn(g, rows, 1);
+            KernelEmulator.write(dir.resolve("b.bin"), b.toFloatArray());
+            emulator.run("binary_rows", dir, op.ordinal(), rows, cols, kind);
+            Tensor right = b.expand(rows, cols);
+            Tensor expected = Tensor.empty(DType.F32, Device.CPU, rows, cols);
+            Backends.cpu().binary(op, a, right, expected);
+            assertWithinUlps(
+                    expected,
+                    dir.resolve("out.bin"),
+                    4,
+                    op == BinaryOp.GELU_BACKWARD ? geluSlack(a, right) : null,
+                    op + " with a broadcast " + kind);
+        }
+    }
+
     /** cast between every pair of dtypes: the naive backend's values (NaN as NaN, whatever its bits). */
     @ParameterizedTest
     @EnumSource(DType.class)

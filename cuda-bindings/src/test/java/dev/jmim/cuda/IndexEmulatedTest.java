@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * index.cu's kernels without a GPU, run by the emulator ({@link KernelEmulator}) against the CPU backend:
  * argsort of rows up to the kernel's 4,096 keys, ties, ±0 and NaN among them, the CPU's order exactly in
- * both directions; gather exactly, with an index out of range reported at its position; scatter_add with
+ * both directions; gather exactly, with an index out of range reported at its position; index_select
+ * exactly; scatter_add with
  * colliding indices within float rounding (its atomic adds may run in any order).
  */
 class IndexEmulatedTest {
@@ -66,6 +67,22 @@ class IndexEmulatedTest {
         KernelEmulator.writeLongs(dir.resolve("index.bin"), index);
         emulator.run("gather", dir, rows, n, k);
         assertArrayEquals(new long[] {29}, KernelEmulator.readLongs(dir.resolve("bad.bin"), 1), "the bad index");
+    }
+
+    @Test
+    void indexSelectGivesTheCpuValues(@TempDir Path dir) throws Exception {
+        int rows = 6;
+        int n = 40;
+        long[] index = {39, 0, 7, 7, 12};
+        Tensor x = Tensor.randn(new Generator(8), rows, n);
+        KernelEmulator.write(dir.resolve("x.bin"), x.toFloatArray());
+        KernelEmulator.writeLongs(dir.resolve("index.bin"), index);
+        emulator.run("index_select", dir, rows, n, index.length);
+        assertArrayEquals(
+                x.indexSelect(1, Tensor.of(index, index.length)).toFloatArray(),
+                KernelEmulator.read(dir.resolve("out.bin"), (long) rows * index.length),
+                "index_select values");
+        assertArrayEquals(new long[] {-1}, KernelEmulator.readLongs(dir.resolve("bad.bin"), 1), "no bad index");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * reduce.cu's kernels without a GPU, run by the emulator ({@link KernelEmulator}) against the CPU
  * backend: sum, max and min by each strategy (a warp a row, a block a row, columns in chunks of
- * CudaBackend's size) and of integers (exactly), softmax and log-softmax, layer_norm and its backward (every register-held row
+ * CudaBackend's size) and of integers (exactly), argmax, softmax and log-softmax, layer_norm and its backward (every register-held row
  * variant and the long-row one; one chunk of rows and several; with and without affine parameters).
  * Both sides accumulate in double: reductions within 2⁻²³ of their magnitude, the rest within 1e-5 of
  * each result's largest magnitude.
@@ -79,6 +80,23 @@ class ReduceEmulatedTest {
                 expected.toLongArray(),
                 KernelEmulator.readRaw(dir.resolve("out.bin"), outType, rows, 1).toLongArray(),
                 op + " " + dtype);
+    }
+
+    /** argmax_rows: the first maximum; NaN counts as the maximum; ties at several places. */
+    @Test
+    void argmaxGivesTheCpuIndex(@TempDir Path dir) throws Exception {
+        int rows = 9;
+        int n = 100;
+        float[] values = Tensor.randn(new Generator(77), rows, n).toFloatArray();
+        values[3] = Float.NaN; // row 0: NaN wins
+        values[n + 10] = 5f; // row 1: a tie, the first wins
+        values[n + 60] = 5f;
+        values[2 * n + 99] = Float.POSITIVE_INFINITY; // row 2: at the end
+        Tensor x = Tensor.of(values, rows, n);
+        KernelEmulator.write(dir.resolve("x.bin"), values);
+        emulator.run("argmax", dir, rows, n);
+        assertArrayEquals(
+                x.argmax(1, false).toLongArray(), KernelEmulator.readLongs(dir.resolve("out.bin"), rows), "argmax");
     }
 
     @ParameterizedTest(name = "log={0} [{1}, {2}]")
