@@ -34,7 +34,8 @@ import java.util.Optional;
  * Philox fills, flash-style attention ({@link #fusedAttention()}) and GMAE's splatting ({@link #splatting()})
  * are kernels too, and so is arithmetic in every other dtype (floats in double, integers in long, as the
  * naive backend). What has no kernel yet
- * (argsort of rows over 4,096, non-F32 random, F64 fft2) runs on the CPU backend over host copies ({@link
+ * (argsort of rows over 4,096, non-F32 random, F64 fft2, operands of two dtypes, non-F32 softmax,
+ * layer_norm, matmul and scatter_add) runs on the CPU backend over host copies ({@link
  * HostFallback}): exact, slow, counted by {@link #hostFallbacks()}.
  *
  * <p>Every call is queued on the device's one stream, so ops run in program order; host copies wait
