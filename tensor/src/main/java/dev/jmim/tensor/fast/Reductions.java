@@ -153,7 +153,8 @@ final class Reductions {
         DoubleVector low = DoubleVector.zero(D);
         DoubleVector high = low;
         for (int i = 0; i < full; i += 2 * L) {
-            FloatVector v = pairAt(xs, at + i);
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER)
+                    .add(FloatVector.fromMemorySegment(S, xs, (at + i + L) * 4, Lanes.ORDER));
             low = low.add(v.convertShape(F2D, D, 0));
             high = high.add(v.convertShape(F2D, D, 1));
         }
@@ -174,8 +175,10 @@ final class Reductions {
         DoubleVector nextLow = low;
         DoubleVector nextHigh = low;
         for (int i = 0; i < full; i += 2 * L) {
-            FloatVector v = pairAt(xs, at + i);
-            FloatVector w = pairAt(xs, next + i);
+            FloatVector v = FloatVector.fromMemorySegment(S, xs, (at + i) * 4, Lanes.ORDER)
+                    .add(FloatVector.fromMemorySegment(S, xs, (at + i + L) * 4, Lanes.ORDER));
+            FloatVector w = FloatVector.fromMemorySegment(S, xs, (next + i) * 4, Lanes.ORDER)
+                    .add(FloatVector.fromMemorySegment(S, xs, (next + i + L) * 4, Lanes.ORDER));
             low = low.add(v.convertShape(F2D, D, 0));
             high = high.add(v.convertShape(F2D, D, 1));
             nextLow = nextLow.add(w.convertShape(F2D, D, 0));
@@ -203,12 +206,6 @@ final class Reductions {
             sum += xs.getAtIndex(Lanes.F32, at + i * stride);
         }
         return sum;
-    }
-
-    /** Floats [at, at + L) + [at + L, at + 2L), lane by lane, in float. */
-    private static FloatVector pairAt(MemorySegment xs, long at) {
-        return FloatVector.fromMemorySegment(S, xs, at * 4, Lanes.ORDER)
-                .add(FloatVector.fromMemorySegment(S, xs, (at + L) * 4, Lanes.ORDER));
     }
 
     /** The maximum or minimum (NaN wins) of count floats, as {@link #sumRow}. */
