@@ -3,9 +3,9 @@
 
 #include <atomic>
 #include <barrier>
-#include <mutex>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
