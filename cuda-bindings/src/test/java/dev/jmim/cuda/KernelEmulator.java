@@ -15,10 +15,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A harness of {@code src/test/cuda} built with g++ against the emulator there, which runs jmim's CUDA
@@ -49,8 +51,12 @@ public final class KernelEmulator {
         return Path.of("").toAbsolutePath();
     }
 
-    /** Builds {@code src/test/cuda/<harness>.cpp} into cuda-bindings' {@code target/emulator/}. */
-    public static KernelEmulator build(String harness) throws Exception {
+    /**
+     * Builds {@code src/test/cuda/<harness>.cpp} into cuda-bindings' {@code target/emulator/}, unless the
+     * binary there is newer than every kernel and harness source (test classes sharing a harness build it
+     * once).
+     */
+    public static synchronized KernelEmulator build(String harness) throws Exception {
         Optional<Path> compiler = PtxTest.cudaTool("g++");
         assumeTrue(compiler.isPresent(), "skipped: no g++ on the PATH to build the kernel emulator");
         Optional<Path> nvcc = PtxTest.cudaTool("nvcc");
@@ -62,6 +68,9 @@ public final class KernelEmulator {
                 "skipped: no CUDA toolkit headers (cuda_bf16.h) beside nvcc");
         Path binary = MODULE.resolve("target/emulator").resolve(harness);
         Files.createDirectories(binary.getParent());
+        if (Files.exists(binary) && Files.getLastModifiedTime(binary).compareTo(newestSource()) > 0) {
+            return new KernelEmulator(binary);
+        }
         run(List.of(
                 compiler.get().toString(),
                 "-std=c++20",
@@ -81,6 +90,19 @@ public final class KernelEmulator {
                 "-o",
                 binary.toString()));
         return new KernelEmulator(binary);
+    }
+
+    private static FileTime newestSource() throws IOException {
+        FileTime newest = FileTime.fromMillis(0);
+        for (Path folder : List.of(KERNELS, HARNESSES)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    FileTime time = Files.getLastModifiedTime(file);
+                    newest = time.compareTo(newest) > 0 ? time : newest;
+                }
+            }
+        }
+        return newest;
     }
 
     /** Runs the harness with these arguments; a failure shows its output. */
