@@ -26,25 +26,25 @@ class SplattingCudaTest {
         SplittableRandom r = new SplittableRandom(k * 31L + height);
         int n = 3;
         Tensor[] inputs = {
-            random(r, -0.9, 0.9, n, k, 3),
-            random(r, 0.02, 0.25, n, k, 3),
-            random(r, -1, 1, n, k, 4),
-            random(r, 0, 1, n, k, 3),
-            random(r, 0.05, 1, n, k)
+            RenderChecks.uniform(r, -0.9, 0.9, n, k, 3),
+            RenderChecks.uniform(r, 0.02, 0.25, n, k, 3),
+            RenderChecks.uniform(r, -1, 1, n, k, 4),
+            RenderChecks.uniform(r, 0, 1, n, k, 3),
+            RenderChecks.uniform(r, 0.05, 1, n, k)
         };
         inputs[2] =
                 inputs[2].div(inputs[2].mul(inputs[2]).sum(new int[] {-1}, true).sqrt());
-        Tensor weights = random(r, -1, 1, n, 3, height, width);
+        Tensor weights = RenderChecks.uniform(r, -1, 1, n, 3, height, width);
         Camera camera = new Camera(perspective, 4);
         double[] background = {0.2, 0.5, 0.9};
 
         Result host = renderAndDifferentiate(inputs, weights, height, width, camera, background, Device.CPU);
         Result gpu = renderAndDifferentiate(inputs, weights, height, width, camera, background, GPU);
 
-        RenderComparison.assertClose(host.image, gpu.image, 1e-5, 5e-3, "image");
+        RenderChecks.assertClose(host.image, gpu.image, 1e-5, 5e-3, "image");
         String[] names = {"centres", "scales", "quaternions", "colours", "opacities"};
         for (int i = 0; i < names.length; i++) {
-            RenderComparison.assertClose(host.grads[i], gpu.grads[i], 1e-4, 5e-2, "d " + names[i]);
+            RenderChecks.assertClose(host.grads[i], gpu.grads[i], 1e-4, 5e-2, "d " + names[i]);
         }
     }
 
@@ -64,17 +64,5 @@ class SplattingCudaTest {
             grads[i] = Autograd.grad(leaves[i]).to(Device.CPU);
         }
         return new Result(image.detach().to(Device.CPU), grads);
-    }
-
-    static Tensor random(SplittableRandom r, double lo, double hi, int... shape) {
-        int count = 1;
-        for (int s : shape) {
-            count *= s;
-        }
-        float[] values = new float[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = (float) (lo + (hi - lo) * r.nextDouble());
-        }
-        return Tensor.of(values, shape);
     }
 }

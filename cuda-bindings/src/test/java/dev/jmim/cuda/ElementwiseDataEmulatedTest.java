@@ -7,8 +7,6 @@ import dev.jmim.tensor.Device;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,21 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * KernelEmulator}) against the naive CPU backend: casts between every pair of dtypes, every comparison,
  * where for every element size, fill in every dtype and the tiled transpose — all exactly.
  */
-class ElementwiseDataEmulatedTest {
-    private static KernelEmulator emulator;
-    private static String cpuBefore;
-
-    @BeforeAll
-    static void build() throws Exception {
-        emulator = KernelEmulator.build("elementwise_emulator");
-        cpuBefore = EmulatedValues.useTheNaiveCpu();
-    }
-
-    @AfterAll
-    static void restoreTheCpuBackend() {
-        Backends.useCpu(cpuBefore);
-    }
-
+class ElementwiseDataEmulatedTest extends EmulatedValues {
     /** cast between every pair of dtypes: the naive backend's values (NaN as NaN, whatever its bits). */
     @ParameterizedTest
     @EnumSource(DType.class)

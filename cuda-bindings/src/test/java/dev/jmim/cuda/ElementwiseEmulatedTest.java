@@ -11,8 +11,6 @@ import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.UnaryOp;
 import dev.jmim.tensor.random.Generator;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,21 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * EmulatedValues#geluSlack}; the host's libm stands in for CUDA's, so this checks the kernels' dispatch,
  * formulas, special cases and indexing, not the device's math library); and every other dtype's kernels.
  */
-class ElementwiseEmulatedTest {
-    private static KernelEmulator emulator;
-    private static String cpuBefore;
-
-    @BeforeAll
-    static void build() throws Exception {
-        emulator = KernelEmulator.build("elementwise_emulator");
-        cpuBefore = EmulatedValues.useTheNaiveCpu();
-    }
-
-    @AfterAll
-    static void restoreTheCpuBackend() {
-        Backends.useCpu(cpuBefore);
-    }
-
+class ElementwiseEmulatedTest extends EmulatedValues {
     @ParameterizedTest
     @EnumSource(UnaryOp.class)
     void everyUnaryOpMatchesTheCpu(UnaryOp op, @TempDir Path dir) throws Exception {

@@ -8,22 +8,35 @@ import dev.jmim.tensor.DType;
 import dev.jmim.tensor.Tensor;
 import dev.jmim.tensor.random.Generator;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
-/** Operands and comparisons the emulated elementwise tests share. */
-final class EmulatedValues {
+/**
+ * What the emulated elementwise tests share: the harness, built once, with the naive backend as the CPU
+ * (the reference: double arithmetic) while they run; their operands; their comparisons.
+ */
+abstract class EmulatedValues {
     static final int ROWS = 37;
     static final int COLS = 29;
     private static final float[] SPECIAL = {
         0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-30f, -3e30f, 1f, -1f, 0.5f
     };
 
-    private EmulatedValues() {}
+    static KernelEmulator emulator;
+    private static String cpuBefore;
 
-    /** Makes the naive backend the CPU's (the reference: double arithmetic); returns the one before. */
-    static String useTheNaiveCpu() {
-        String before = Backends.cpu().name();
+    @BeforeAll
+    static void buildAndUseTheNaiveCpu() throws Exception {
+        emulator = KernelEmulator.build("elementwise_emulator");
+        cpuBefore = Backends.cpu().name();
         Backends.useCpu("naive");
-        return before;
+    }
+
+    @AfterAll
+    static void restoreTheCpuBackend() {
+        if (cpuBefore != null) {
+            Backends.useCpu(cpuBefore);
+        }
     }
 
     /** Normal values, with the special values first (or first in reverse order): [ROWS, COLS]. */

@@ -9,8 +9,6 @@ import dev.jmim.tensor.random.Distribution;
 import dev.jmim.tensor.random.Generator;
 import dev.jmim.tensor.random.PhiloxState;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,21 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * KernelEmulator}) against the CPU: uniform fills bit for bit, normal and truncated normal ones within an
  * ulp (the host's libm stands in for CUDA's double functions), AdamW bit for bit.
  */
-class RandomAndOptimEmulatedTest {
-    private static KernelEmulator emulator;
-    private static String cpuBefore;
-
-    @BeforeAll
-    static void build() throws Exception {
-        emulator = KernelEmulator.build("elementwise_emulator");
-        cpuBefore = EmulatedValues.useTheNaiveCpu();
-    }
-
-    @AfterAll
-    static void restoreTheCpuBackend() {
-        Backends.useCpu(cpuBefore);
-    }
-
+class RandomAndOptimEmulatedTest extends EmulatedValues {
     /** As CudaBackendTest's GPU check: an offset that is no multiple of a Philox block, two lengths. */
     @Test
     void philoxFillsGiveTheCpuNumbers(@TempDir Path dir) throws Exception {

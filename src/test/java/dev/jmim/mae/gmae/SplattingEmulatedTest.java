@@ -2,7 +2,7 @@ package dev.jmim.mae.gmae;
 
 import dev.jmim.autograd.Autograd;
 import dev.jmim.cuda.KernelEmulator;
-import dev.jmim.gpu.RenderComparison;
+import dev.jmim.gpu.RenderChecks;
 import dev.jmim.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@link KernelEmulator}) in CudaSplatting's order, against the host {@link Rasterizer} on the same
  * projected scenes (random Gaussians through {@link GaussianSplatting#project}): the image and the
  * gradients of the means, conics, colours and opacities, held as the GPU test holds the device
- * ({@link RenderComparison}). In this package for the rasteriser, which is package-private.
+ * ({@link RenderChecks}). In this package for the rasteriser, which is package-private.
  */
 class SplattingEmulatedTest {
     private static KernelEmulator emulator;
@@ -32,12 +32,12 @@ class SplattingEmulatedTest {
             int k, int height, int width, boolean perspective, @TempDir Path dir) throws Exception {
         SplittableRandom r = new SplittableRandom(k * 31L + height);
         int n = 2;
-        Tensor quaternions = random(r, -1, 1, n, k, 4);
+        Tensor quaternions = RenderChecks.uniform(r, -1, 1, n, k, 4);
         quaternions = quaternions.div(
                 quaternions.mul(quaternions).sum(new int[] {-1}, true).sqrt());
         GaussianSplatting.Projected p = GaussianSplatting.project(
-                random(r, -0.9, 0.9, n, k, 3),
-                random(r, 0.02, 0.25, n, k, 3),
+                RenderChecks.uniform(r, -0.9, 0.9, n, k, 3),
+                RenderChecks.uniform(r, 0.02, 0.25, n, k, 3),
                 quaternions,
                 height,
                 width,
@@ -45,11 +45,11 @@ class SplattingEmulatedTest {
         Tensor[] inputs = {
             p.means().detach().contiguous(),
             p.conics().detach().contiguous(),
-            random(r, 0, 1, n, k, 3),
-            random(r, 0.05, 1, n, k),
+            RenderChecks.uniform(r, 0, 1, n, k, 3),
+            RenderChecks.uniform(r, 0.05, 1, n, k),
             p.depths().detach().contiguous()
         };
-        Tensor gradImage = random(r, -1, 1, n, 3, height, width);
+        Tensor gradImage = RenderChecks.uniform(r, -1, 1, n, 3, height, width);
         double[] background = {0.2, 0.5, 0.9};
         String[] files = {"means", "conics", "colours", "opacities", "depths"};
         for (int i = 0; i < files.length; i++) {
@@ -65,27 +65,15 @@ class SplattingEmulatedTest {
         Tensor image = Autograd.apply(
                 new Rasterizer(height, width, background), leaves[0], leaves[1], leaves[2], leaves[3], inputs[4]);
         Autograd.backward(image, gradImage);
-        RenderComparison.assertClose(image.detach(), emulated(dir, "image", image), 1e-5, 5e-3, "image");
+        RenderChecks.assertClose(image.detach(), emulated(dir, "image", image), 1e-5, 5e-3, "image");
         String[] grads = {"dmeans", "dconics", "dcolours", "dopacities"};
         for (int i = 0; i < 4; i++) {
             Tensor expected = Autograd.grad(leaves[i]);
-            RenderComparison.assertClose(expected, emulated(dir, grads[i], expected), 1e-4, 5e-2, grads[i]);
+            RenderChecks.assertClose(expected, emulated(dir, grads[i], expected), 1e-4, 5e-2, grads[i]);
         }
     }
 
     private static Tensor emulated(Path dir, String name, Tensor like) throws Exception {
         return Tensor.of(KernelEmulator.read(dir.resolve(name + ".bin"), like.numel()), like.shape());
-    }
-
-    private static Tensor random(SplittableRandom r, double lo, double hi, int... shape) {
-        int count = 1;
-        for (int s : shape) {
-            count *= s;
-        }
-        float[] values = new float[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = (float) (lo + (hi - lo) * r.nextDouble());
-        }
-        return Tensor.of(values, shape);
     }
 }

@@ -3,14 +3,28 @@ package dev.jmim.gpu;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmim.tensor.Tensor;
+import java.util.SplittableRandom;
 
 /**
- * How a rasteriser in float is held to the host's in double: a pixel whose α or transmittance sits at a
- * cut-off (1/255, 1e-4) may fall on the other side, so most elements must agree closely and none may
- * be far off.
+ * What the tests of a rasteriser in float share: random scene values, and how its output is held to the
+ * host's in double — a pixel whose α or transmittance sits at a cut-off (1/255, 1e-4) may fall on the
+ * other side, so most elements must agree closely and none may be far off.
  */
-public final class RenderComparison {
-    private RenderComparison() {}
+public final class RenderChecks {
+    private RenderChecks() {}
+
+    /** F32 values uniform in [lo, hi) of a shape. */
+    public static Tensor uniform(SplittableRandom r, double lo, double hi, int... shape) {
+        int count = 1;
+        for (int s : shape) {
+            count *= s;
+        }
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) (lo + (hi - lo) * r.nextDouble());
+        }
+        return Tensor.of(values, shape);
+    }
 
     /**
      * Most elements (all but one in a thousand) within {@code typical} of the expected ones, relative to
