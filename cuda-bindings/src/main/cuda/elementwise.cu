@@ -171,15 +171,6 @@ __device__ __forceinline__ long long binary_long(int op, long long x, long long 
     }
 }
 
-// A long into an element of any dtype, as the naive backend's putLong.
-__device__ __forceinline__ void store_from_long(void* base, int type, long long at, long long v) {
-    if (is_integer(type)) {
-        store_long(base, type, at, v);
-    } else {
-        store_double(base, type, at, (double)v);
-    }
-}
-
 extern "C" __global__ void unary_any(int op, int type, long long n, const void* x, View xv, int out_type, void* out,
                                      View ov) {
     for_each_index(n, [&](auto i) {

@@ -126,6 +126,15 @@ __device__ __forceinline__ void store_double(void* base, int type, long long at,
     }
 }
 
+// A long into an element of any dtype, as the naive backend's putLong.
+__device__ __forceinline__ void store_from_long(void* base, int type, long long at, long long v) {
+    if (is_integer(type)) {
+        store_long(base, type, at, v);
+    } else {
+        store_double(base, type, at, (double)v);
+    }
+}
+
 // Java's Math.max/min on floats: NaN wins, and -0 < +0.
 __device__ __forceinline__ float java_max(float a, float b) {
     if (a != a) return a;

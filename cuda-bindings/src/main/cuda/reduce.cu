@@ -117,12 +117,7 @@ extern "C" __global__ void reduce_integer(int op, int type, long long outputs, l
         sum += (unsigned long long)v;
         best = op == MAX ? (v > best ? v : best) : (v < best ? v : best);
     }
-    long long result = op == SUM ? (long long)sum : best;
-    if (is_integer(out_type)) {
-        store_long(out, out_type, o, result);
-    } else {
-        store_double(out, out_type, o, (double)result);
-    }
+    store_from_long(out, out_type, o, op == SUM ? (long long)sum : best);
 }
 
 // Index of the first maximum of each row (NaN counts as the maximum), written as I64; one warp a row.

@@ -100,13 +100,9 @@ int atomicMax(int* address, int value) {
 }
 
 uint64_t exchange_with_lane(uint64_t bits, int lane_mask) {
-    Warp& w = warp();
-    int lane = linear_id() & 31;
-    w.values[lane] = bits;
-    w.meet.arrive_and_wait();
-    uint64_t other = w.values[lane ^ lane_mask];
-    w.meet.arrive_and_wait();
-    return other;
+    uint64_t all[32];
+    warp_gather(bits, all);
+    return all[(linear_id() & 31) ^ lane_mask];
 }
 
 void mma_bf16(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
