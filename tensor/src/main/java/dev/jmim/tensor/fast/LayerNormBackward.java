@@ -28,10 +28,6 @@ final class LayerNormBackward {
     static final int BLOCK = 32;
     static final int MAX_BLOCKS = 512;
     private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[1]);
-    /** The blocks' partial sums (weight, bias), kept by each calling thread up to CACHED_PARTIALS floats each. */
-    private static final ThreadLocal<float[][]> PARTIALS = new ThreadLocal<>();
-
-    private static final int CACHED_PARTIALS = 1 << 20;
 
     private LayerNormBackward() {}
 
@@ -46,7 +42,7 @@ final class LayerNormBackward {
         long rows = n == 0 ? 0 : x.numel() / n;
         long block = Math.max(BLOCK, Math.ceilDiv(rows, MAX_BLOCKS));
         int blocks = (int) Math.ceilDiv(rows, block);
-        float[][] partials = partials(blocks * n);
+        float[][] partials = PartialSums.floats(2, blocks * n); // weight, bias
         float[] weightParts = partials[0];
         float[] biasParts = partials[1];
         int full = n - n % L;
@@ -100,23 +96,6 @@ final class LayerNormBackward {
             dws.setAtIndex(F32, dWeight.offset() + j, (float) weightSum);
             dbs.setAtIndex(F32, dBias.offset() + j, (float) biasSum);
         }
-    }
-
-    /**
-     * Two arrays of at least {@code size} floats, not zeroed (each block zeroes its own row): this
-     * thread's cached ones where they fit (allocated afresh on every call, they were 73–134 KB of heap
-     * a call in MAE-tiny's step), new ones past CACHED_PARTIALS.
-     */
-    private static float[][] partials(int size) {
-        float[][] cached = PARTIALS.get();
-        if (cached != null && cached[0].length >= size) {
-            return cached;
-        }
-        float[][] fresh = {new float[size], new float[size]};
-        if (size <= CACHED_PARTIALS) {
-            PARTIALS.set(fresh);
-        }
-        return fresh;
     }
 
     /** A per-thread off-heap row of at least n floats for x̂ (off-heap: see Lanes.filled). */

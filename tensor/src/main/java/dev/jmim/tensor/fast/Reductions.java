@@ -303,31 +303,6 @@ final class Reductions {
         });
     }
 
-    /** {@link #sumRowBlocks}' partial sums, kept by each calling thread up to CACHED_PARTIALS doubles. */
-    private static final ThreadLocal<double[][]> PARTIALS = new ThreadLocal<>();
-
-    private static final int CACHED_PARTIALS = 1 << 22;
-
-    /**
-     * At least blocks rows of at least width doubles, not zeroed: this thread's cached ones where they
-     * fit (allocated afresh on every call, they were ~260 MB of heap a training step, seen in JFR's
-     * allocation samples; bench/NOTES.md), new ones where the cache would grow past CACHED_PARTIALS.
-     */
-    private static double[][] partials(int blocks, int width) {
-        double[][] cached = PARTIALS.get();
-        if (cached != null && cached.length >= blocks && cached[0].length >= width) {
-            return cached;
-        }
-        int cachedBlocks = Math.max(blocks, cached == null ? 0 : cached.length);
-        int cachedWidth = Math.max(width, cached == null ? 0 : cached[0].length);
-        if ((long) cachedBlocks * cachedWidth > CACHED_PARTIALS) {
-            return new double[blocks][width];
-        }
-        double[][] grown = new double[cachedBlocks][cachedWidth];
-        PARTIALS.set(grown);
-        return grown;
-    }
-
     /**
      * Σ over the rows of a [rows, width] matrix with contiguous rows (a bias gradient): rows in fixed
      * blocks, each block's column sums in double by one thread (threads take whole blocks, so each
@@ -340,7 +315,7 @@ final class Reductions {
         MemorySegment os = HostStorage.segmentOf(out);
         int block = Math.max(ROW_BLOCK, Math.ceilDiv(rows, MAX_ROW_BLOCKS));
         int blocks = Math.ceilDiv(rows, block);
-        double[][] partials = partials(blocks, width);
+        double[][] partials = PartialSums.doubles(blocks, width);
         int parts = parallel.partsFor(x.numel(), blocks);
         parallel.run(parts, part -> {
             long[] starts = new long[ROWS_PER_PASS];
