@@ -219,50 +219,61 @@ extern "C" __global__ void softmax_rows(int log, long long rows, long long n, co
     }
 }
 
+// The mean and 1/√(biased variance + eps) of a warp's row of n, in double: element t of this lane's walk
+// over the row (j = lane + 32·t, t < steps) is value(t, j), from registers or memory.
+template <typename Value>
+__device__ __forceinline__ void row_moments(long long n, double eps, int steps, Value value, double& mean,
+                                            double& inv) {
+    int lane = threadIdx.x % 32;
+    double s = 0, q = 0;
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = lane + 32LL * t;
+        if (j < n) s += value(t, j);
+    }
+    mean = warp_combine(s, Add()) / n;
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = lane + 32LL * t;
+        double d = j < n ? value(t, j) - mean : 0.0;
+        q += d * d;
+    }
+    inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
+}
+
+// One row of layer_norm_rows: held in registers where n ≤ 32·R, re-read from memory where R = 0.
+template <int R>
+__device__ __forceinline__ void layer_norm_row(long long n, double eps, const float* row, const float* weight,
+                                               const float* bias, float* dst) {
+    constexpr int HELD = R > 0 ? R : 1;
+    WarpRow<HELD> xs;
+    if (R > 0) xs.load(row, n, threadIdx.x % 32);
+    auto value = [&](int t, long long j) { return R > 0 ? xs.v[t] : row[j]; };
+    int steps = R > 0 ? R : (int)((n + 31) / 32);
+    double mean, inv;
+    row_moments(n, eps, steps, value, mean, inv);
+#pragma unroll
+    for (int t = 0; t < steps; t++) {
+        long long j = threadIdx.x % 32 + 32LL * t;
+        if (j >= n) continue;
+        double y = (value(t, j) - mean) * inv;
+        if (weight) y *= weight[j];
+        if (bias) y += bias[j];
+        dst[j] = (float)y;
+    }
+}
+
 // layer_norm of contiguous F32 rows of n: (x − mean)/√(biased var + eps)·w + b (w, b may be null); a warp
 // a row, rows of up to 1024 held in registers.
 extern "C" __global__ void layer_norm_rows(long long rows, long long n, double eps, const float* x,
                                            const float* weight, const float* bias, float* out) {
     long long r = (long long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
     if (r >= rows) return;
-    int lane = threadIdx.x % 32;
-    const float* row = x + r * n;
-    float* dst = out + r * n;
-    auto write = [&](long long j, float value, double mean, double inv) {
-        double y = (value - mean) * inv;
-        if (weight) y *= weight[j];
-        if (bias) y += bias[j];
-        dst[j] = (float)y;
-    };
-    double s = 0, q = 0;
     if (n <= 1024) {
-        WarpRow<32> w;
-        w.load(row, n, lane);
-#pragma unroll
-        for (int t = 0; t < 32; t++) s += w.v[t];  // padding lanes hold 0
-        double mean = warp_combine(s, Add()) / n;
-#pragma unroll
-        for (int t = 0; t < 32; t++) {
-            double d = lane + 32 * t < n ? w.v[t] - mean : 0.0;
-            q += d * d;
-        }
-        double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
-#pragma unroll
-        for (int t = 0; t < 32; t++) {
-            long long j = lane + 32 * t;
-            if (j < n) write(j, w.v[t], mean, inv);
-        }
-        return;
+        layer_norm_row<32>(n, eps, x + r * n, weight, bias, out + r * n);
+    } else {
+        layer_norm_row<0>(n, eps, x + r * n, weight, bias, out + r * n);
     }
-#pragma unroll 8
-    for (long long j = lane; j < n; j += 32) s += row[j];
-    double mean = warp_combine(s, Add()) / n;
-    for (long long j = lane; j < n; j += 32) {
-        double d = row[j] - mean;
-        q += d * d;
-    }
-    double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
-    for (long long j = lane; j < n; j += 32) write(j, row[j], mean, inv);
 }
 
 // layer_norm's backward over contiguous F32 rows of n, a warp a row: with r = 1/√(biased var + eps),
@@ -292,20 +303,8 @@ __device__ __forceinline__ void layer_norm_backward(long long rows, long long n,
         return weight ? (double)gradient * weight[j] : (double)gradient;
     };
     int steps = R > 0 ? R : (int)((n + 31) / 32);
-    double s = 0, q = 0, sg = 0, sgx = 0;
-#pragma unroll
-    for (int t = 0; t < steps; t++) {
-        long long j = lane + 32LL * t;
-        if (j < n) s += value(t, j);
-    }
-    double mean = warp_combine(s, Add()) / n;
-#pragma unroll
-    for (int t = 0; t < steps; t++) {
-        long long j = lane + 32LL * t;
-        double d = j < n ? value(t, j) - mean : 0.0;
-        q += d * d;
-    }
-    double inv = 1.0 / sqrt(warp_combine(q, Add()) / n + eps);
+    double mean, inv, sg = 0, sgx = 0;
+    row_moments(n, eps, steps, value, mean, inv);
 #pragma unroll
     for (int t = 0; t < steps; t++) {
         long long j = lane + 32LL * t;
